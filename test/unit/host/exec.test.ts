@@ -1,0 +1,37 @@
+import { describe, expect, it } from 'vitest';
+import { isTsdibError } from '../../../src/errors.js';
+import { run, runResult } from '../../../src/host/exec.js';
+
+describe('run', () => {
+  it('returns stdout without the final newline', async () => {
+    expect(await run('echo', ['hello'])).toBe('hello');
+  });
+
+  it('a failure names the command, its exit code and the tail of stderr', async () => {
+    const err = await run('sh', ['-c', 'echo first >&2; echo last words >&2; exit 3']).catch((e: unknown) => e);
+    expect(isTsdibError(err)).toBe(true);
+    if (!isTsdibError(err)) return;
+    expect(err.code).toBe('HOST_COMMAND_FAILED');
+    expect(err.context.exitCode).toBe(3);
+    expect(err.message).toContain("sh -c 'echo first");
+    expect(err.message).toContain('exited 3');
+    expect(err.message).toContain('last words');
+    expect(err.context.outputTail).toBe('first\nlast words');
+  });
+
+  it('a missing command gets a doctor hint', async () => {
+    const err = await run('tsdib-no-such-command', []).catch((e: unknown) => e);
+    expect(isTsdibError(err) && err.context.hint).toContain('tsdib doctor --install');
+  });
+
+  it('accepts listed non-zero exit codes', async () => {
+    const r = await runResult('sh', ['-c', 'exit 1'], { okExitCodes: [0, 1] });
+    expect(r.exitCode).toBe(1);
+  });
+
+  it('streams lines to onLine as they arrive', async () => {
+    const lines: string[] = [];
+    await run('sh', ['-c', 'echo a; echo b >&2; printf c'], { onLine: (l, s) => lines.push(`${s}:${l}`) });
+    expect(lines.sort()).toEqual(['stderr:b', 'stdout:a', 'stdout:c']);
+  });
+});
