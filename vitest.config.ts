@@ -7,7 +7,7 @@ export default defineConfig({
     hookTimeout: 30 * 60_000,
     pool: 'forks',
     maxWorkers: 2,
-    reporters: ['default'],
+    reporters: ['default', './test/summary-reporter.ts'],
     globalSetup: ['test/global-setup.ts'],
   },
 });
