@@ -35,6 +35,7 @@ const BAD_INPUT: ReadonlySet<ErrorCode> = new Set<ErrorCode>([
   'HOOK_DUPLICATE',
   'NO_OPERATING_SYSTEM',
   'OUTPUT_PATH_INVALID',
+  'STATE_INVALID',
 ]);
 
 export interface ErrorContext {

@@ -2,8 +2,9 @@
  * Every tsdib command, in the order `tsdib --help` lists them. Each entry adds one yargs command.
  */
 import type { Argv } from 'yargs';
+import { cleanupCommand } from './cleanup.js';
 import { doctorCommand } from './doctor.js';
 
 export type CommandModule = (cli: Argv) => Argv;
 
-export const COMMANDS: CommandModule[] = [doctorCommand];
+export const COMMANDS: CommandModule[] = [doctorCommand, cleanupCommand];

@@ -1,0 +1,55 @@
+/**
+ * Processes whose root directory or working directory is inside a path (a chroot left running by a
+ * hook, a daemon started despite policy-rc.d). They must die before the tree can be unmounted.
+ */
+import { readdir, readlink } from 'node:fs/promises';
+import { log } from '../log.js';
+
+function isInside(path: string, root: string): boolean {
+  const r = root.replace(/\/+$/, '');
+  return path === r || path.startsWith(`${r}/`);
+}
+
+/** PIDs (other than ours) whose root or cwd is at or below `root`. */
+export async function processesUnder(root: string): Promise<number[]> {
+  const found: number[] = [];
+  for (const name of await readdir('/proc')) {
+    const pid = Number(name);
+    if (!Number.isInteger(pid) || pid === process.pid) continue;
+    for (const link of ['root', 'cwd']) {
+      try {
+        const target = await readlink(`/proc/${pid}/${link}`);
+        if (isInside(target, root)) {
+          found.push(pid);
+          break;
+        }
+      } catch {
+        // the process ended, or is not ours to read
+      }
+    }
+  }
+  return found;
+}
+
+/** Sends SIGTERM, waits up to `graceMs`, then SIGKILLs what is left. Returns how many were signalled. */
+export async function killProcessesUnder(root: string, graceMs = 3000): Promise<number> {
+  const pids = await processesUnder(root);
+  if (pids.length === 0) return 0;
+  log.warn(`killing ${pids.length} process(es) still running in ${root}: ${pids.join(' ')}`);
+  for (const pid of pids) signal(pid, 'SIGTERM');
+  const deadline = Date.now() + graceMs;
+  while (Date.now() < deadline) {
+    if ((await processesUnder(root)).length === 0) return pids.length;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  for (const pid of await processesUnder(root)) signal(pid, 'SIGKILL');
+  return pids.length;
+}
+
+function signal(pid: number, sig: NodeJS.Signals): void {
+  try {
+    process.kill(pid, sig);
+  } catch {
+    // already gone
+  }
+}

@@ -1,0 +1,48 @@
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { processesUnder } from '../../../src/host/processes.js';
+import { runCli, REPO_ROOT } from '../../helpers/cli.js';
+import { hostSnapshot, leaked } from '../../helpers/host-state.js';
+import { hasLoop, skipUnless } from '../../helpers/resources.js';
+
+const skip = skipUnless(hasLoop, 'tsdib cleanup after SIGKILL', 'needs root and /dev/loop-control');
+
+describe.skipIf(skip)('tsdib cleanup', () => {
+  it('releases the loop device, nested mounts and processes a SIGKILLed build left, and removes its workspace', async () => {
+    const before = hostSnapshot();
+    const workspace = mkdtempSync(join(tmpdir(), 'tsdib-cleanup-test-'));
+    const child = spawn(process.execPath, [join(REPO_ROOT, 'test/fixtures/scripts/acquire-and-hang.mjs'), join(REPO_ROOT, 'dist'), workspace], {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    await new Promise<void>((resolve, reject) => {
+      child.stdout.on('data', (d: Buffer) => d.toString().includes('READY') && resolve());
+      child.on('exit', (code) => reject(new Error(`fixture exited ${code} before READY`)));
+    });
+    child.kill('SIGKILL');
+    await new Promise((r) => child.on('exit', r));
+
+    const left = leaked(before, hostSnapshot());
+    expect(left.loops).toHaveLength(1);
+    expect(left.mounts).toHaveLength(2);
+    const state = JSON.parse(readFileSync(join(workspace, 'tsdib-state.json'), 'utf8')) as { resources: unknown[] };
+    expect(state.resources).toHaveLength(4);
+
+    const r = runCli(['cleanup', workspace]);
+    expect(r.stderr).not.toContain('error');
+    expect(r.status).toBe(0);
+    expect(leaked(before, hostSnapshot())).toEqual({ loops: [], mounts: [] });
+    expect(await processesUnder(workspace)).toEqual([]);
+    expect(existsSync(workspace)).toBe(false);
+  });
+
+  it('refuses a directory that is not a workspace, with exit 2', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tsdib-not-ws-'));
+    const r = runCli(['cleanup', dir]);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toContain('STATE_INVALID');
+    expect(existsSync(dir)).toBe(true);
+  });
+});
