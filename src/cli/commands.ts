@@ -4,7 +4,9 @@
 import type { Argv } from 'yargs';
 import { cleanupCommand } from './cleanup.js';
 import { doctorCommand } from './doctor.js';
+import { elementsCommand } from './elements.js';
+import { planCommand } from './plan.js';
 
 export type CommandModule = (cli: Argv) => Argv;
 
-export const COMMANDS: CommandModule[] = [doctorCommand, cleanupCommand];
+export const COMMANDS: CommandModule[] = [planCommand, elementsCommand, doctorCommand, cleanupCommand];
