@@ -1,0 +1,123 @@
+/**
+ * vfat without mounting (this kernel has no vfat module): mkfs.vfat formats a device, a file or a
+ * region of an image file (`--offset`), and mtools copies a host tree into it or lists it, reading
+ * the image at a byte offset (`-i IMAGE@@OFFSET`). A vfat "mount" can therefore be a staging
+ * directory that is copied in at umount.
+ */
+import { readdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { configInvalid } from '../errors.js';
+import { run } from './exec.js';
+
+const FAT_LABEL_MAX = 11;
+const MKFS_SECTOR = 512;
+
+export interface FormatVfatOptions {
+  /** Volume label, at most 11 bytes (DIB upper-cases vfat labels before this). */
+  label?: string;
+  /** Volume ID as blkid shows it (`ABCD-1234`) or 8 hex digits; default: mkfs.vfat's (time-based). */
+  volumeId?: string;
+  /** Byte offset of the filesystem in `target` (a partition inside an image); a multiple of 512. */
+  offset?: number;
+  /** Byte size of the filesystem; required with `offset` so mkfs stops at the partition's end. */
+  size?: number;
+  /** FAT12/16/32; default: mkfs.vfat picks by size. */
+  fatSize?: 12 | 16 | 32;
+  /** Constant timestamps and ids where mkfs.vfat would use the clock or randomness. */
+  invariant?: boolean;
+  /** Further mkfs.vfat arguments (the mkfs node's `opts`), placed before the target. */
+  extraArgs?: readonly string[];
+}
+
+/** `ABCD-1234` or `abcd1234` → `ABCD1234` (mkfs.vfat -i); undefined when malformed. */
+export function normaliseVolumeId(text: string): string | undefined {
+  const m = /^([0-9a-f]{4})-?([0-9a-f]{4})$/i.exec(text.trim());
+  return m ? `${m[1]}${m[2]}`.toUpperCase() : undefined;
+}
+
+/** Formats `target` (device, file, or with `offset` a region of a file) as vfat. */
+export async function formatVfat(target: string, opts: FormatVfatOptions = {}): Promise<void> {
+  const args: string[] = [];
+  if (opts.fatSize !== undefined) args.push('-F', String(opts.fatSize));
+  if (opts.label !== undefined) {
+    if (Buffer.byteLength(opts.label, 'latin1') > FAT_LABEL_MAX || opts.label === '') {
+      throw configInvalid(`vfat label "${opts.label}" must have 1 to ${FAT_LABEL_MAX} characters`, { hint: 'shorten the mkfs label' });
+    }
+    args.push('-n', opts.label);
+  }
+  if (opts.volumeId !== undefined) {
+    const id = normaliseVolumeId(opts.volumeId);
+    if (!id) throw configInvalid(`vfat volume id "${opts.volumeId}" is not 8 hex digits such as ABCD-1234`);
+    args.push('-i', id);
+  }
+  if (opts.invariant) args.push('--invariant');
+  if (opts.offset !== undefined) {
+    if (!Number.isSafeInteger(opts.offset) || opts.offset < 0 || opts.offset % MKFS_SECTOR !== 0) {
+      throw configInvalid(`vfat offset ${opts.offset} is not a multiple of ${MKFS_SECTOR} bytes`);
+    }
+    if (opts.size === undefined) throw configInvalid('formatVfat: an offset needs a size, or mkfs.vfat would take the rest of the file');
+    // the offset in sectors, and the same as "hidden sectors": the partition's start LBA
+    args.push(`--offset=${opts.offset / MKFS_SECTOR}`);
+    args.push('-h', String(opts.offset / MKFS_SECTOR));
+  }
+  args.push(...(opts.extraArgs ?? []));
+  args.push(target);
+  if (opts.size !== undefined) {
+    if (!Number.isSafeInteger(opts.size) || opts.size < 1024) throw configInvalid(`vfat size ${opts.size} is not a whole number of bytes ≥ 1024`);
+    args.push(String(Math.floor(opts.size / 1024)));
+  }
+  await run('mkfs.vfat', args, { step: 'mkfs.vfat' });
+}
+
+/** mtools' name for the filesystem at `byteOffset` in `image`. */
+function mtoolsImage(image: string, byteOffset: number): string {
+  if (image.includes('@@')) throw configInvalid(`mtools cannot address an image whose path contains "@@": ${image}`);
+  if (!Number.isSafeInteger(byteOffset) || byteOffset < 0) throw configInvalid(`vfat byte offset ${byteOffset} is not a whole number`);
+  return byteOffset === 0 ? image : `${image}@@${byteOffset}`;
+}
+
+/** mtools without the user's config and without the geometry check an image at an offset fails. */
+const MTOOLS_ENV = { MTOOLS_SKIP_CHECK: '1', MTOOLSRC: '/dev/null' };
+
+/**
+ * Copies the contents of `sourceDir` (recursively, with modes and times as FAT can hold them)
+ * into the root of the vfat filesystem at `byteOffset` in `image`. Existing files of the same
+ * name are overwritten; existing directories are merged. Symlinks are followed.
+ */
+export async function copyTreeIntoVfat(image: string, byteOffset: number, sourceDir: string): Promise<void> {
+  const entries = (await readdir(sourceDir)).sort();
+  if (entries.length === 0) return;
+  await run(
+    'mcopy',
+    [
+      '-i', mtoolsImage(image, byteOffset),
+      '-s',
+      '-p',
+      '-m',
+      '-Q',
+      '-D', 'o',
+      ...entries.map((e) => join(sourceDir, e)),
+      '::/',
+    ],
+    { step: 'mcopy', env: MTOOLS_ENV },
+  );
+}
+
+/** Every path in the filesystem, directories with a trailing `/`, e.g. `/EFI/BOOT/BOOTX64.EFI`; sorted. */
+export async function listVfat(image: string, byteOffset: number): Promise<string[]> {
+  const drive = mtoolsImage(image, byteOffset);
+  let out: string;
+  try {
+    out = await run('mdir', ['-i', drive, '-/', '-b', '::/'], { step: 'mdir', env: MTOOLS_ENV });
+  } catch (e) {
+    // `mdir -/ -b` exits 1 for an empty root; the plain listing tells that apart from a bad image
+    const plain = await run('mdir', ['-i', drive, '::/'], { step: 'mdir', env: MTOOLS_ENV }).catch(() => '');
+    if (/^No files$/m.test(plain)) return [];
+    throw e;
+  }
+  return out
+    .split('\n')
+    .filter((l) => l.startsWith('::/'))
+    .map((l) => l.slice(2))
+    .sort();
+}
