@@ -54,6 +54,8 @@ export interface ErrorContext {
   hint?: string;
   /** Further lines printed under the message (each problem of a multi-problem report). */
   details?: string[];
+  /** Every problem of a multi-problem report (details may print only some of them). */
+  problems?: Array<{ path: string; message: string }>;
   cause?: unknown;
 }
 

@@ -15,6 +15,53 @@ export interface ConfigNode {
   config: Record<string, unknown>;
   /** Where the node came from in the user's config, e.g. `[2].mkfs` (for error messages). */
   configPath: string;
+  /**
+   * What the node is inside its plugin. Most plugins make one node of their own kind; a
+   * `partitioning` entry makes one `partition` node per partition, an `lvm` entry makes `pv`,
+   * `vg` and `lv` nodes plus one `lvm` driver node (DIB's node set, so graphs match DIB's).
+   */
+  kind: NodeKind;
+  /** Index into `BlockDeviceGraph.entries` of the config entry this node came from. */
+  entry: number;
+}
+
+/**
+ * `partitioning` (a whole table as one node) is never made by the config loader, which makes one
+ * `partition` node per partition like DIB; it exists for hand-built node lists.
+ */
+export type NodeKind = 'local_loop' | 'partitioning' | 'partition' | 'lvm' | 'pv' | 'vg' | 'lv' | 'mkfs' | 'mount' | 'fstab';
+
+/**
+ * One entry of the normalised (graph-notation) config: `{plugin: {…}}` with tree nesting taken
+ * apart. Entries come in DIB's order (a tree's children before their parent).
+ */
+export interface ConfigEntry {
+  plugin: string;
+  /** The entry's `name` (auto `<plugin>_<base>` in tree notation); a partitioning's name is no node. */
+  name: string;
+  /** The plugin's keys, with `base`/`name` filled in by the tree conversion; nested plugin keys removed. */
+  config: Record<string, unknown>;
+  /** Where the entry is in the user's config, e.g. `[1].partitioning.partitions[0].mkfs`. */
+  configPath: string;
+  /** Position in `BlockDeviceGraph.entries`. */
+  index: number;
+}
+
+/** The validated block-device graph a build creates, in the order it creates it. */
+export interface BlockDeviceGraph {
+  /** Where the config came from (a file name or `DIB_BLOCK_DEVICE_CONFIG`). */
+  source: string;
+  entries: ConfigEntry[];
+  /** All nodes, in config order (DIB's graph-config order). */
+  nodes: ConfigNode[];
+  /** `[from, to]`: `from` is created before `to` (and released after it). */
+  edges: Array<[string, string]>;
+  /** Node names in creation order: topological, config order breaking ties. */
+  order: string[];
+  /** Mount points in DIB's mount order with their mount node names (`none` for swap last-ish, as DIB sorts). */
+  mountOrder: Array<{ mountPoint: string; node: string }>;
+  /** Things that are accepted (DIB accepts them) but look wrong, e.g. unknown keys. */
+  warnings: ConfigProblem[];
 }
 
 /** A problem found while validating, reported together with all others. */

@@ -4,6 +4,8 @@
  * 0 ok, 1 build failed, 2 bad input, 130/143 interrupted. Commands live one per file in src/cli/
  * and map argv to typed options; the work is done in src/build, src/elements, src/blockdevice.
  */
+import { realpathSync } from 'node:fs';
+import { pathToFileURL } from 'node:url';
 import yargs, { type Argv } from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import { formatError, isTsdibError, TsdibError } from '../errors.js';
@@ -40,5 +42,19 @@ export async function main(argv: string[]): Promise<number> {
   }
 }
 
-const code = await main(hideBin(process.argv));
-process.exit(code);
+/** True when this module is the program node was started with (also through the npm bin symlink). */
+function isEntryPoint(): boolean {
+  const entry = process.argv[1];
+  if (entry === undefined) return false;
+  try {
+    return import.meta.url === pathToFileURL(realpathSync(entry)).href;
+  } catch {
+    return false;
+  }
+}
+
+// Imported (e.g. by the docs generator, which renders `--help` of every command): define, don't run.
+if (isEntryPoint()) {
+  const code = await main(hideBin(process.argv));
+  process.exit(code);
+}

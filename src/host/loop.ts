@@ -68,3 +68,19 @@ export async function listLoops(): Promise<Array<{ device: string; backingFile: 
       return { device, backingFile: rest.join(' ') };
     });
 }
+
+/**
+ * Waits until `device` no longer serves `image`. `losetup --detach` of a device someone still has
+ * open (a probe, a just-closed mount) only marks it for auto-clear and returns at once; the
+ * kernel detaches it when the last user closes it. Returns false if it is still attached after
+ * `timeoutMs`.
+ */
+export async function waitForDetach(device: string, image: string, timeoutMs = 3000): Promise<boolean> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const still = (await listLoops()).some((l) => l.device === device && l.backingFile.replace(/ \(deleted\)$/, '') === image);
+    if (!still) return true;
+    if (Date.now() >= deadline) return false;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}

@@ -1,0 +1,123 @@
+// Creation that fails midway leaves every acquired resource on the release stack; releaseAll()
+// then undoes them all: no loop device, no mount, no image file. And a config that cannot be
+// built here (lvm without device-mapper) is refused before anything is touched.
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { createBlockDevice } from '../../../src/blockdevice/lifecycle.js';
+import { hasDeviceMapper } from '../../../src/blockdevice/lifecycle/lvm.js';
+import { isTsdibError } from '../../../src/errors.js';
+import { skipUnless } from '../../helpers/resources.js';
+import { canRun, disposeWorkspace, leaksSince, loadGraph, makeWorkspace, treeOf, whyNot, type Workspace } from './fixture.js';
+
+const BAD_MKFS = `
+- local_loop:
+    name: image0
+    size: 128MiB
+- partitioning:
+    base: image0
+    label: gpt
+    partitions:
+      - name: ESP
+        type: 'EF00'
+        size: 32MiB
+        mkfs:
+          type: vfat
+          mount: { mount_point: /boot/efi }
+      - name: root
+        size: 48MiB
+        mkfs:
+          mount: { mount_point: / }
+      - name: data
+        size: 100%
+        mkfs:
+          type: ext4
+          # a feature ext4 does not have: mkfs fails after loops and mounts exist
+          opts: "-O no_such_feature"
+          mount: { mount_point: /srv }
+`;
+
+// DIB's block-device-efi-lvm shape, cut down
+const LVM = `
+- local_loop:
+    name: image0
+- partitioning:
+    base: image0
+    label: mbr
+    partitions:
+      - name: root
+        flags: [primary]
+        size: 100%
+- lvm:
+    name: lvm
+    base: [root]
+    pvs:
+      - name: pv
+        base: root
+    vgs:
+      - name: vg
+        base: [pv]
+    lvs:
+      - name: lv_root
+        base: vg
+        extents: 100%FREE
+- mkfs:
+    name: mkfs_root
+    base: lv_root
+- mount:
+    name: mount_mkfs_root
+    base: mkfs_root
+    mount_point: /
+`;
+
+const dm = await hasDeviceMapper();
+const skip = skipUnless(canRun, 'block-device lifecycle on loop devices', whyNot);
+
+describe.skipIf(skip)('block-device creation failures', () => {
+  let ws: Workspace | undefined;
+  afterEach(async () => {
+    await disposeWorkspace(ws);
+    ws = undefined;
+  });
+
+  it('leaves what it acquired on the release stack, and releaseAll() undoes all of it', async () => {
+    ws = await makeWorkspace();
+    const image = join(ws.params.imageDir, 'image0.raw');
+    const err = await createBlockDevice(await loadGraph(BAD_MKFS, ws), ws.params, ws.release, { partitionDevices: 'offset' }).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(isTsdibError(err) && err.code).toBe('HOST_COMMAND_FAILED');
+    expect((err as Error).message).toContain('mkfs -t ext4 -O no_such_feature');
+
+    // held at the moment of failure: disk + 3 partition loops, the root mount and the ESP staging mount
+    const held = leaksSince(ws);
+    expect(held.loops).toHaveLength(4);
+    expect(held.mounts.sort()).toEqual([ws.params.mountBase, join(ws.params.mountBase, 'boot', 'efi')]);
+    expect(existsSync(image)).toBe(true);
+    const saved = JSON.parse(readFileSync(join(ws.params.buildDir, 'block-device', 'state.json'), 'utf8')) as { phase: string; held: unknown[] };
+    expect(saved.phase).toBe('failed');
+    expect(saved.held).toHaveLength(7);
+
+    const failures = await ws.release.releaseAll();
+    expect(failures).toEqual([]);
+    expect(leaksSince(ws)).toEqual({ loops: [], mounts: [] });
+    expect(existsSync(image)).toBe(false);
+  });
+
+  it.skipIf(skipUnless(!dm, 'lvm refusal', 'this host has device-mapper'))(
+    'refuses lvm on a host without device-mapper before touching anything',
+    async () => {
+      ws = await makeWorkspace();
+      const err = await createBlockDevice(await loadGraph(LVM, ws), ws.params, ws.release).then(
+        () => undefined,
+        (e: unknown) => e,
+      );
+      expect(isTsdibError(err) && err.code).toBe('BLOCK_DEVICE_FAILED');
+      expect((err as Error).message).toContain('lvm needs device-mapper, which this host lacks');
+      expect(ws.release.size).toBe(0);
+      expect(leaksSince(ws)).toEqual({ loops: [], mounts: [] });
+      expect(treeOf(ws.root)).toEqual(['build/']);
+    },
+  );
+});

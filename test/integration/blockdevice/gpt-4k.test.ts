@@ -1,0 +1,82 @@
+// DIB's block-device-efi-4k: a disk with 4096-byte logical sectors (block_size: 4096). The GPT
+// is written in 4 KiB LBAs, every loop device has 4 KiB sectors, and the ESP still gets its files.
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { createBlockDevice } from '../../../src/blockdevice/lifecycle.js';
+import { skipUnless } from '../../helpers/resources.js';
+import { MIB, canRun, disposeWorkspace, extCat, leaksSince, loadGraph, makeWorkspace, probe, treeOf, vfatTree, whyNot, type Workspace } from './fixture.js';
+
+// DIB's block-device-efi-4k shape: block_size 4096 on the disk
+const CONFIG = `
+- local_loop:
+    name: image0
+    size: 192MiB
+    block_size: 4096
+- partitioning:
+    base: image0
+    label: gpt
+    partitions:
+      - name: ESP
+        type: 'EF00'
+        size: 64MiB
+        mkfs:
+          type: vfat
+          label: efi
+          mount:
+            mount_point: /boot/efi
+      - name: root
+        size: 100%
+        mkfs:
+          mount:
+            mount_point: /
+`;
+
+const skip = skipUnless(canRun, 'block-device lifecycle on loop devices', whyNot);
+
+describe.skipIf(skip)('4 KiB logical sectors', () => {
+  let ws: Workspace | undefined;
+  afterEach(async () => {
+    await disposeWorkspace(ws);
+    ws = undefined;
+  });
+
+  it('writes the table in 4 KiB LBAs and attaches 4 KiB-sector loop devices', async () => {
+    ws = await makeWorkspace();
+    const session = await createBlockDevice(await loadGraph(CONFIG, ws), ws.params, ws.release, { partitionDevices: 'offset' });
+    const image = join(ws.params.imageDir, 'image0.raw');
+    const { state } = session;
+    for (const name of ['image0', 'ESP', 'root']) {
+      const sector = execFileSync('blockdev', ['--getss', state.blockdev[name]!.device], { encoding: 'utf8' }).trim();
+      expect([name, sector]).toEqual([name, '4096']);
+    }
+    mkdirSync(join(session.pathOf('/boot/efi')!, 'EFI'));
+    writeFileSync(join(session.pathOf('/boot/efi')!, 'EFI', 'x.efi'), 'efi\n');
+    writeFileSync(join(session.pathOf('/')!, 'y'), 'root\n');
+    await session.umount();
+
+    // sfdisk takes the sector size from the device: read the image through a read-only 4 KiB loop
+    const reader = execFileSync('losetup', ['--show', '--find', '--read-only', '--sector-size', '4096', image], { encoding: 'utf8' }).trim();
+    let json: string;
+    try {
+      json = execFileSync('sfdisk', ['--json', reader], { encoding: 'utf8' });
+    } finally {
+      execFileSync('losetup', ['--detach', reader]);
+    }
+    const table = JSON.parse(json) as { partitiontable: { sectorsize: number; partitions: Array<{ start: number; size: number }> } };
+    expect(table.partitiontable.sectorsize).toBe(4096);
+    expect(table.partitiontable.partitions.map((p) => [p.start, p.size])).toEqual([
+      [256, 64 * 256],
+      [65 * 256, (192 - 2 - 64) * 256],
+    ]);
+    expect(probe(image, MIB)).toMatchObject({ TYPE: 'vfat', LABEL: 'EFI' });
+    expect(probe(image, 65 * MIB)).toMatchObject({ TYPE: 'ext4', UUID: state.filesys['mkfs_root']!.uuid });
+    expect(vfatTree(image, MIB)).toEqual(['/EFI/', '/EFI/x.efi']);
+    expect(extCat(image, 65 * MIB, '/y')).toBe('root\n');
+
+    await session.cleanup();
+    expect(leaksSince(ws)).toEqual({ loops: [], mounts: [] });
+    expect(treeOf(ws.root)).toEqual(['build/', 'images/', 'images/image0.raw']);
+  });
+});

@@ -1,0 +1,81 @@
+// A separate /boot: ext4 /boot and ext4 / on GPT. A kernel written under /boot lands in the boot
+// filesystem; the root filesystem keeps an empty /boot directory.
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { createBlockDevice } from '../../../src/blockdevice/lifecycle.js';
+import { skipUnless } from '../../helpers/resources.js';
+import { MIB, canRun, disposeWorkspace, extCat, extLs, leaksSince, loadGraph, makeWorkspace, probe, sfdiskJson, treeOf, whyNot, type Workspace } from './fixture.js';
+
+const CONFIG = `
+- local_loop:
+    name: image0
+    size: 96MiB
+- partitioning:
+    base: image0
+    label: gpt
+    partitions:
+      - name: boot
+        size: 32MiB
+        mkfs:
+          type: ext4
+          label: boot
+          mount:
+            mount_point: /boot
+            fstab: {}
+      - name: root
+        size: 100%
+        mkfs:
+          mount:
+            mount_point: /
+            fstab:
+              options: "defaults"
+              fsck-passno: 1
+`;
+
+const skip = skipUnless(canRun, 'block-device lifecycle on loop devices', whyNot);
+
+describe.skipIf(skip)('separate /boot', () => {
+  let ws: Workspace | undefined;
+  afterEach(async () => {
+    await disposeWorkspace(ws);
+    ws = undefined;
+  });
+
+  it('mounts /boot on / and keeps their files apart', async () => {
+    ws = await makeWorkspace();
+    ws.params.rootFsType = 'ext4';
+    ws.params.rootLabel = 'rootfs';
+    const session = await createBlockDevice(await loadGraph(CONFIG, ws), ws.params, ws.release, { partitionDevices: 'offset' });
+    const image = join(ws.params.imageDir, 'image0.raw');
+    const { state } = session;
+    expect(session.getval('boot-label')).toBe('boot');
+    expect(session.getval('root-label')).toBe('rootfs');
+    expect(session.getval('mount-points')).toBe('/|/boot');
+    expect(state.fstab).toEqual(['LABEL=rootfs / ext4 defaults 0 1', 'LABEL=boot /boot ext4 defaults 0 2']);
+
+    writeFileSync(join(ws.params.mountBase, 'boot', 'vmlinuz'), 'kernel\n');
+    mkdirSync(join(ws.params.mountBase, 'etc'));
+    writeFileSync(join(ws.params.mountBase, 'etc', 'hostname'), 'tsdib\n');
+
+    await session.umount();
+    expect(leaksSince(ws)).toEqual({ loops: [], mounts: [] });
+
+    const table = sfdiskJson(image);
+    expect(table.partitions.map((p) => [p.start, p.size, p.name])).toEqual([
+      [2048, 32 * 2048, 'boot'],
+      [33 * 2048, (96 - 2 - 32) * 2048, 'root'],
+    ]);
+    const bootOffset = MIB;
+    const rootOffset = 33 * MIB;
+    expect(probe(image, bootOffset)).toMatchObject({ TYPE: 'ext4', LABEL: 'boot', UUID: state.filesys['mkfs_boot']!.uuid });
+    expect(probe(image, rootOffset)).toMatchObject({ TYPE: 'ext4', LABEL: 'rootfs', UUID: state.filesys['mkfs_root']!.uuid });
+    expect(extCat(image, bootOffset, '/vmlinuz')).toBe('kernel\n');
+    expect(extLs(image, rootOffset, '/boot')).toEqual([]);
+    expect(extCat(image, rootOffset, '/etc/hostname')).toBe('tsdib\n');
+
+    await session.cleanup();
+    expect(leaksSince(ws)).toEqual({ loops: [], mounts: [] });
+    expect(treeOf(ws.root)).toEqual(['build/', 'images/', 'images/image0.raw']);
+  });
+});
