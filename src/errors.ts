@@ -132,8 +132,10 @@ export function hostToolsMissing(message: string, ctx: ErrorContext = {}): Tsdib
   return new TsdibError('HOST_TOOLS_MISSING', message, ctx);
 }
 
+/** With `element`, `phase` and `script` in ctx, the message names the hook that was running. */
 export function interrupted(signal: string, ctx: ErrorContext = {}): TsdibError {
-  return new TsdibError('INTERRUPTED', `interrupted by ${signal}`, { ...ctx, signal });
+  const during = ctx.script ? ` while element ${ctx.element ?? '?'}, ${ctx.phase ?? '?'}/${ctx.script} ran${ctx.seconds === undefined ? '' : ` (${ctx.seconds.toFixed(1)} s)`}` : '';
+  return new TsdibError('INTERRUPTED', `interrupted by ${signal}${during}`, { ...ctx, signal });
 }
 
 export function noOperatingSystem(message: string, ctx: ErrorContext = {}): TsdibError {

@@ -78,7 +78,31 @@ function write(level: Level, message: string): void {
   emit({ type: 'log', level, message, t: Date.now() });
   if (RANK[level] < RANK[state.level]) return;
   if (state.quiet && level !== 'error' && level !== 'warn') return;
-  process.stderr.write(`${text}\n`);
+  if (held) held.push(`${text}\n`);
+  else process.stderr.write(`${text}\n`);
+}
+
+/** Terminal lines held back by `withHeldLog` (the logfile and listeners get them at once). */
+let held: string[] | undefined;
+
+/**
+ * Runs `fn` with its terminal output held back: printed when it succeeds, dropped when it fails
+ * with an error `drop` accepts (a bad input is reported by its error alone, in a few lines).
+ */
+export async function withHeldLog<T>(fn: () => Promise<T>, drop: (e: unknown) => boolean): Promise<T> {
+  const outer = held;
+  const mine: string[] = [];
+  held = mine;
+  let keep = true;
+  try {
+    return await fn();
+  } catch (e) {
+    keep = !drop(e);
+    throw e;
+  } finally {
+    held = outer;
+    if (keep) for (const line of mine) (outer ? outer.push(line) : process.stderr.write(line));
+  }
 }
 
 export const log = {

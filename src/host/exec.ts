@@ -47,16 +47,51 @@ export const hostTimings: TimingSink & { entries(): Array<[string, { count: numb
   entries: () => [...commandTimings.entries()],
 };
 
-/** Live children, so an interrupt can stop them before resources are released. */
+/**
+ * Live children, so an interrupt can stop them before resources are released. Each child runs in
+ * its own process group (execa `detached`), and is signalled as a group: a hook's own children
+ * (the `sleep` a bash script waits on, a package manager's helpers) die with it instead of living
+ * on as orphans that hold the output pipe open or keep files in the workspace busy.
+ */
 const liveChildren = new Set<ResultPromise>();
 
+function signalGroup(child: ResultPromise, signal: NodeJS.Signals): boolean {
+  const pid = child.pid;
+  if (pid === undefined) return false;
+  try {
+    process.kill(-pid, signal);
+    return true;
+  } catch {
+    // the group is gone (or never formed): fall back to the child itself
+    return child.kill(signal);
+  }
+}
+
+/** How long children get to end after SIGTERM before their groups get SIGKILL. */
+const KILL_GRACE_MS = 5000;
+
+/**
+ * Sends `signal` to every live child's process group; groups still alive after a grace period get
+ * SIGKILL. Returns how many children were signalled.
+ */
 export function killLiveChildren(signal: NodeJS.Signals = 'SIGTERM'): number {
   let n = 0;
-  for (const c of liveChildren) {
-    if (c.kill(signal)) n++;
+  const signalled = [...liveChildren];
+  for (const c of signalled) {
+    if (signalGroup(c, signal)) n++;
+  }
+  if (signal !== 'SIGKILL' && signalled.length > 0) {
+    setTimeout(() => {
+      for (const c of signalled) if (liveChildren.has(c)) signalGroup(c, 'SIGKILL');
+    }, KILL_GRACE_MS).unref();
   }
   return n;
 }
+
+// detached children are not killed by execa when we exit: do it ourselves (not on SIGKILL, of course)
+process.once('exit', () => {
+  for (const c of liveChildren) signalGroup(c, 'SIGKILL');
+});
 
 let interruptSignal: string | undefined;
 /** After an interrupt no new command may start: the release stack is the only thing still running. */
@@ -97,6 +132,8 @@ export async function runResult(cmd: string, args: readonly string[], opts: RunO
     encoding: opts.binary ? 'buffer' : 'utf8',
     lines: false,
     all: false,
+    // own process group, so an interrupt reaches the child's children too (see killLiveChildren)
+    detached: true,
     cleanup: true,
   };
   const t0 = performance.now();

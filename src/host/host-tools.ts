@@ -26,15 +26,25 @@ export const CORE_TOOLS: readonly HostTool[] = [
   t('rsync', 'rsync'),
   t('fuser', 'psmisc'),
   t('setfacl', 'acl'),
+  t('bash', 'bash'),
+  t('du', 'coreutils'),
+  t('cp', 'coreutils'),
+  t('lsattr', 'e2fsprogs'),
 ];
 
 /** Needed when a given element is in the expanded set. */
 export const ELEMENT_TOOLS: Readonly<Record<string, readonly HostTool[]>> = {
-  debian: [t('mmdebstrap', 'mmdebstrap'), t('gpgv', 'gpgv'), t('/usr/share/keyrings/debian-archive-keyring.gpg', 'debian-archive-keyring')],
-  'debian-minimal': [t('mmdebstrap', 'mmdebstrap'), t('gpgv', 'gpgv'), t('/usr/share/keyrings/debian-archive-keyring.gpg', 'debian-archive-keyring')],
-  ubuntu: [t('mmdebstrap', 'mmdebstrap'), t('gpgv', 'gpgv'), t('gpg', 'gpg')],
-  grub: [t('grub-mkimage', 'grub-common'), t('/usr/lib/grub/i386-pc/boot.img', 'grub-pc-bin')],
-  uefi: [t('grub-mkimage', 'grub-common'), t('/usr/lib/grub/x86_64-efi/linux.mod', 'grub-efi-amd64-bin'), t('mkfs.vfat', 'dosfstools'), t('mcopy', 'mtools')],
+  // the base tree (root.d of debian-rootfs): mmdebstrap (debootstrap as fallback), apt's gpgv, flock
+  'debian-rootfs': [t('mmdebstrap', 'mmdebstrap'), t('gpgv', 'gpgv'), t('flock', 'util-linux')],
+  debian: [t('/usr/share/keyrings/debian-archive-keyring.gpg', 'debian-archive-keyring')],
+  'debian-minimal': [t('/usr/share/keyrings/debian-archive-keyring.gpg', 'debian-archive-keyring')],
+  // the pinned archive key's fingerprint is checked with gpg
+  ubuntu: [t('gpg', 'gpg')],
+  // grub and uefi run GRUB's own tools inside the image (its grub-pc-bin / grub-efi-amd64-bin)
+  grub: [],
+  uefi: [],
+  'block-device-mbr': [t('mkfs.vfat', 'dosfstools'), t('mcopy', 'mtools')],
+  'block-device-gpt': [t('mkfs.vfat', 'dosfstools'), t('mcopy', 'mtools')],
   'block-device-efi': [t('mkfs.vfat', 'dosfstools'), t('mcopy', 'mtools')],
   'zfs-root': [t('zpool', 'zfs-fuse'), t('zfs', 'zfs-fuse')],
 };

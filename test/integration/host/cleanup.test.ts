@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -44,5 +44,6 @@ describe.skipIf(skip)('tsdib cleanup', () => {
     expect(r.status).toBe(2);
     expect(r.stderr).toContain('STATE_INVALID');
     expect(existsSync(dir)).toBe(true);
+    rmSync(dir, { recursive: true, force: true });
   });
 });

@@ -1,0 +1,3 @@
+import { setOptionRule } from './set-option-rule.js';
+
+export const seteRule = setOptionRule('sete', 'e', 'set -e');

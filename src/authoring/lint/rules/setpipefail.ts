@@ -1,0 +1,3 @@
+import { setOptionRule } from './set-option-rule.js';
+
+export const setpipefailRule = setOptionRule('setpipefail', 'pipefail', 'set -o pipefail');

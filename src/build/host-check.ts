@@ -1,0 +1,19 @@
+/**
+ * The build's pre-flight check: every host tool the plan needs (core tools, the elements' tools,
+ * the output formats', the block-device filesystems') must be present before anything is done;
+ * otherwise HOST_TOOLS_MISSING names the exact packages to install.
+ */
+import { requireTools } from '../host/doctor.js';
+import { CORE_TOOLS, ELEMENT_TOOLS, FILESYSTEM_TOOLS, FORMAT_TOOLS, type HostTool } from '../host/host-tools.js';
+
+export function toolsFor(opts: { elements: readonly string[]; types: readonly string[]; fsTypes: readonly string[] }): HostTool[] {
+  const tools: HostTool[] = [...CORE_TOOLS];
+  for (const e of opts.elements) tools.push(...(ELEMENT_TOOLS[e] ?? []));
+  for (const t of opts.types) tools.push(...(FORMAT_TOOLS[t] ?? []));
+  for (const f of opts.fsTypes) tools.push(...(FILESYSTEM_TOOLS[f] ?? []));
+  return tools;
+}
+
+export async function checkHostTools(opts: { elements: readonly string[]; types: readonly string[]; fsTypes: readonly string[] }): Promise<void> {
+  await requireTools(toolsFor(opts));
+}

@@ -1,0 +1,40 @@
+/**
+ * Outputs, named DIB-style `<-o>.<type>`: the tree formats (tar, tgz, squashfs, docker) are
+ * written from the mounted image before it is unmounted; the disk formats (raw, qcow2, vhd, vmdk)
+ * from the raw image after.
+ */
+import { OUTPUT_WRITERS } from '../output/writers.js';
+import { writeOutputs } from '../output/write-outputs.js';
+import { need, type BuildContext } from './context.js';
+
+function typesNeeding(ctx: BuildContext, needs: 'raw' | 'tree'): string[] {
+  return ctx.opts.types.filter((t) => OUTPUT_WRITERS[t]?.needs === needs);
+}
+
+/** What writeOutputs is asked for `types`; --qemu-img-options go only to a request with a disk format (they mean nothing to tar). */
+export function outputRequest(ctx: BuildContext, types: string[]) {
+  const qemuImgOptions = types.some((t) => OUTPUT_WRITERS[t]?.needs === 'raw') ? (ctx.opts.qemuImgOptions ?? ctx.hostEnv['QEMU_IMG_OPTIONS']) : undefined;
+  return {
+    imageName: ctx.opts.imageName,
+    types,
+    compress: !ctx.opts.uncompressed,
+    checksum: ctx.opts.checksum ? true : (ctx.hostEnv['DIB_CHECKSUM'] ?? false),
+    env: ctx.hostEnv,
+    ...(qemuImgOptions ? { qemuImgOptions } : {}),
+    ...(ctx.opts.dockerTarget ? { dockerTarget: ctx.opts.dockerTarget } : {}),
+  };
+}
+
+export async function writeTreeOutputs(ctx: BuildContext): Promise<void> {
+  const types = typesNeeding(ctx, 'tree');
+  if (types.length === 0) return;
+  const rootTree = need(ctx.workspace, 'workspace').mountPath;
+  ctx.outputs.push(...(await writeOutputs({ ...outputRequest(ctx, types), rootTree }, { release: ctx.release })));
+}
+
+export async function writeDiskOutputs(ctx: BuildContext): Promise<void> {
+  const types = typesNeeding(ctx, 'raw');
+  if (types.length === 0) return;
+  const rawImage = need(ctx.blockDevice, 'block device').values().imagePath;
+  ctx.outputs.push(...(await writeOutputs({ ...outputRequest(ctx, types), rawImage }, { release: ctx.release })));
+}

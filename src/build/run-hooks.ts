@@ -1,0 +1,112 @@
+/**
+ * Our dib-run-parts: runs one phase's hooks in their planned order, each in a bash that first
+ * sources every element's environment.d file (sorted) and then executes the hook, inside the chroot
+ * for chroot phases. Output is streamed line by line prefixed `element/phase/script`; each hook's
+ * seconds are logged and recorded. A failing hook stops the build with HOOK_FAILED naming the
+ * element, phase, script, exit code, seconds and the tail of its output.
+ */
+import { basename, join } from 'node:path';
+import { hookFailed, interrupted, isTsdibError } from '../errors.js';
+import type { EnvironmentFile, Hook } from '../elements/hooks.js';
+import type { Phase } from '../elements/phases.js';
+import { runResult } from '../host/exec.js';
+import { log, withStep } from '../log.js';
+import { IN_TARGET_HOOKS } from './chroot.js';
+import { chrootEnvironment } from './environment.js';
+
+/** Sources $2 environment files ($3…) with DIB's shell options, then becomes the hook ($1) with the remaining arguments. */
+const WRAPPER = [
+  'set -eu -o pipefail',
+  'hook=$1; count=$2; shift 2',
+  'files=("${@:1:$count}"); shift "$count"',
+  'for f in "${files[@]}"; do source "$f"; done',
+  'exec "$hook" "$@"',
+].join('\n');
+
+export interface HookRunContext {
+  /** TMP_MOUNT_PATH: the chroot's root for chroot phases. */
+  root: string;
+  hooksPath: string;
+  environment: readonly EnvironmentFile[];
+  env: Readonly<Record<string, string>>;
+}
+
+const TAIL_LINES = 25;
+
+/** The command line that runs `target` (a path as seen by the wrapper) with the env files sourced. */
+function commandFor(ctx: HookRunContext, inChroot: boolean, target: string, args: readonly string[]): { cmd: string; args: string[]; env: Record<string, string> } {
+  const hooksDir = inChroot ? IN_TARGET_HOOKS : ctx.hooksPath;
+  const envFiles = ctx.environment.map((f) => join(hooksDir, 'environment.d', f.file));
+  const wrapped = ['-c', WRAPPER, 'tsdib-hook', target, String(envFiles.length), ...envFiles, ...args];
+  if (inChroot) return { cmd: 'chroot', args: [ctx.root, '/bin/bash', ...wrapped], env: chrootEnvironment(ctx.env) };
+  return { cmd: 'bash', args: wrapped, env: { ...ctx.env } };
+}
+
+/** Runs one script (or command) like a hook; throws HOOK_FAILED when it fails. */
+export async function runHookScript(
+  ctx: HookRunContext,
+  hook: { element: string; phase: Phase | string; script: string; inChroot: boolean; target: string; args?: readonly string[] },
+  extraEnv: Readonly<Record<string, string>> = {},
+  watch?: (line: string) => void,
+): Promise<number> {
+  const prefix = `${hook.element}/${hook.phase}/${hook.script}`;
+  const { cmd, args, env } = commandFor(ctx, hook.inChroot, hook.target, hook.args ?? []);
+  const tail: string[] = [];
+  const t0 = performance.now();
+  try {
+    await runResult(cmd, args, {
+      env: { ...env, ...extraEnv },
+      extendEnv: false,
+      step: `hook ${hook.phase}`,
+      onLine: (line) => {
+        tail.push(line);
+        if (tail.length > TAIL_LINES) tail.shift();
+        log.info(`${prefix}: ${line}`);
+        watch?.(line);
+      },
+    });
+  } catch (e) {
+    const seconds = (performance.now() - t0) / 1000;
+    const where = hook.inChroot ? 'in chroot' : 'outside chroot';
+    // interrupted while the hook ran: say which hook, so the user knows where the build stopped
+    if (isTsdibError(e) && e.code === 'INTERRUPTED' && e.context.signal) {
+      throw interrupted(e.context.signal, { element: hook.element, phase: String(hook.phase), script: hook.script, seconds, cause: e });
+    }
+    if (!isTsdibError(e) || e.code !== 'HOST_COMMAND_FAILED') throw e;
+    throw hookFailed(`element ${hook.element}, ${hook.phase}/${hook.script} (${where}) exited ${e.context.exitCode ?? '?'} after ${seconds.toFixed(1)} s`, {
+      element: hook.element,
+      phase: String(hook.phase),
+      script: hook.script,
+      exitCode: e.context.exitCode ?? -1,
+      seconds,
+      outputTail: tail.join('\n'),
+      hint: 'rerun with -x to trace the hooks (DIB_DEBUG_TRACE=1)',
+      cause: e,
+    });
+  }
+  return (performance.now() - t0) / 1000;
+}
+
+/** Runs every hook of a phase in order, each timed. `extraEnv` carries the phase's own variables. */
+export async function runPhase(
+  ctx: HookRunContext,
+  phase: Phase,
+  hooks: readonly Hook[],
+  extraEnv: Readonly<Record<string, string>> = {},
+  watch?: (line: string, hook: Hook) => void,
+): Promise<void> {
+  if (hooks.length === 0) {
+    log.debug(`${phase}: no hooks`);
+    return;
+  }
+  await withStep(phase, async () => {
+    const seconds: Array<[string, number]> = [];
+    for (const hook of hooks) {
+      const target = hook.inChroot ? `${IN_TARGET_HOOKS}/${phase}/${hook.script}` : join(ctx.hooksPath, phase, basename(hook.script));
+      const s = await runHookScript(ctx, { element: hook.element, phase, script: hook.script, inChroot: hook.inChroot, target }, extraEnv, watch && ((line) => watch(line, hook)));
+      log.info(`${hook.element}/${phase}/${hook.script} completed in ${s.toFixed(1)} s`);
+      seconds.push([`${hook.element}/${hook.script}`, s]);
+    }
+    if (seconds.length > 1) log.debug(seconds.map(([n, s]) => `${n.padEnd(48)} ${s.toFixed(3).padStart(9)} s`).join('\n'));
+  });
+}

@@ -1,0 +1,31 @@
+/**
+ * The GNU tar command line that archives a root tree, shared by tar, tgz and docker: numeric owners,
+ * xattrs (all namespaces), POSIX ACLs, sparse files, name-sorted members, PAX headers without
+ * atime/ctime (reproducible). The contents of /proc, /sys and /dev are left out but the directories
+ * themselves are kept (DIB drops ./proc and ./sys entirely). With SOURCE_DATE_EPOCH, mtimes newer
+ * than it are clamped to it (reproducible-builds convention, as mksquashfs does).
+ */
+
+/** Top-level directories whose contents never go into a tree archive. */
+export const TREE_EXCLUDED_CONTENTS = ['proc', 'sys', 'dev'] as const;
+
+/** Arguments for `tar` writing an archive of `tree` to `archive` (`-` for stdout). */
+export function treeTarArgs(tree: string, archive: string, sourceDateEpoch?: number): string[] {
+  return [
+    '--create',
+    '--file', archive,
+    '--directory', tree,
+    '--format=posix',
+    '--pax-option=exthdr.name=%d/PaxHeaders/%f,delete=atime,delete=ctime',
+    '--numeric-owner',
+    '--xattrs',
+    '--xattrs-include=*',
+    '--acls',
+    '--sparse',
+    '--sort=name',
+    ...(sourceDateEpoch !== undefined ? [`--mtime=@${sourceDateEpoch}`, '--clamp-mtime'] : []),
+    '--anchored',
+    ...TREE_EXCLUDED_CONTENTS.map((d) => `--exclude=./${d}/*`),
+    '.',
+  ];
+}

@@ -1,0 +1,75 @@
+// `tsdib debian vm -t qcow2,tar`: one build shared by every test here; the qcow2 boots to a login
+// prompt under SeaBIOS and under OVMF, and the tar holds the same tree as the image's root fs.
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { skipUnless } from '../helpers/resources.js';
+import { bootToPrompt } from './helpers/boot.js';
+import { runBuild, tail, type BuildRun } from './helpers/build.js';
+import { diffListings, listRootFilesystem, listTar, qcow2ToRaw } from './helpers/image-tree.js';
+import { e2eMissing } from './helpers/requirements.js';
+
+const missing = e2eMissing();
+const skip = skipUnless(missing === undefined, 'e2e debian vm', missing ?? '');
+const BOOT_TIMEOUT = 10 * 60_000;
+
+// The ESP is a separate filesystem mounted at /boot/efi (in the tar, not in the root fs); the tar
+// writer leaves out what is inside /proc, /sys and /dev (the directories themselves are compared).
+const notInRootFs = (p: string) => ['/boot/efi/', '/proc/', '/sys/', '/dev/'].some((d) => p.startsWith(d));
+
+describe.skipIf(skip)('tsdib debian vm -t qcow2,tar', () => {
+  let dir: string;
+  let build: BuildRun;
+  let prefix: string;
+
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'tsdib-e2e-debian-'));
+    prefix = join(dir, 'deb');
+    build = await runBuild(['debian', 'vm', '-t', 'qcow2,tar', '-o', prefix]);
+    process.stdout.write(`debian vm built in ${build.seconds.toFixed(0)} s (exit ${build.status})\n`);
+  }, 30 * 60_000);
+
+  afterAll(() => {
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('exits 0 and writes deb.qcow2 and deb.tar', () => {
+    expect(build.status, tail(build.output)).toBe(0);
+    expect(statSync(`${prefix}.qcow2`).size).toBeGreaterThan(50 * 1024 * 1024);
+    expect(statSync(`${prefix}.tar`).size).toBeGreaterThan(100 * 1024 * 1024);
+  });
+
+  it('leaves no loop device, mount or workspace behind', () => {
+    expect(build.workspace).toMatch(/tsdib_build\./);
+    expect(build.leaked).toEqual({ loops: [], mounts: [], workspaces: [] });
+  });
+
+  it('boots to a login prompt on the serial console with SeaBIOS', async () => {
+    expect(build.status).toBe(0);
+    const r = await bootToPrompt({ image: `${prefix}.qcow2`, firmware: 'bios', timeoutMs: BOOT_TIMEOUT, consoleLog: join(dir, 'console-bios.log') });
+    process.stdout.write(`debian vm: SeaBIOS boot ${r.reached ? 'reached login:' : 'failed'} after ${r.seconds.toFixed(0)} s\n`);
+    expect(r.reached, `${r.exit ?? ''}\n${r.tail}`).toBe(true);
+  }, BOOT_TIMEOUT + 60_000);
+
+  it('boots to a login prompt on the serial console with OVMF (UEFI)', async () => {
+    expect(build.status).toBe(0);
+    const r = await bootToPrompt({ image: `${prefix}.qcow2`, firmware: 'uefi', timeoutMs: BOOT_TIMEOUT, consoleLog: join(dir, 'console-uefi.log') });
+    process.stdout.write(`debian vm: OVMF boot ${r.reached ? 'reached login:' : 'failed'} after ${r.seconds.toFixed(0)} s\n`);
+    expect(r.reached, `${r.exit ?? ''}\n${r.tail}`).toBe(true);
+  }, BOOT_TIMEOUT + 60_000);
+
+  it("has in the tar the same paths, types, modes and owners as the image's root filesystem", async () => {
+    expect(build.status).toBe(0);
+    const raw = qcow2ToRaw(`${prefix}.qcow2`, dir);
+    try {
+      const image = listRootFilesystem(raw, notInRootFs);
+      const tar = listTar(`${prefix}.tar`, notInRootFs);
+      expect(image.entries.size).toBeGreaterThan(1000);
+      expect(image.entries.get('/etc/fstab')).toBe('file 644 0 0');
+      expect(diffListings(image, tar, ['image', 'tar'])).toEqual([]);
+    } finally {
+      rmSync(raw, { force: true });
+    }
+  }, 10 * 60_000);
+});

@@ -1,0 +1,100 @@
+// The whole pipeline on a tiny, offline operating system (bash alone): phases in DIB's order, in
+// and outside the chroot as DIB runs them, with DIB's variables; environment.d sourced; the tidy;
+// outputs named <-o>.<type>; and a failing hook reported with its element, phase, script, exit
+// code and output — with nothing left on the host either way.
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { hasLoop, skipUnless } from '../../helpers/resources.js';
+import { readTarEntries, readTarMember } from '../../helpers/tree-compare.js';
+import { runBuild, tail, type BuildRun } from '../../e2e/helpers/build.js';
+
+const FIXTURES = join(dirname(fileURLToPath(import.meta.url)), 'fixtures', 'elements');
+const skip = skipUnless(hasLoop, 'build pipeline integration', 'needs root and loop devices');
+const ENV = { ELEMENTS_PATH: FIXTURES };
+
+describe.skipIf(skip)('build pipeline on a tiny OS', () => {
+  let dir: string;
+  let ok: BuildRun;
+  let failed: BuildRun;
+  let interrupted: BuildRun;
+
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'tsdib-int-build-'));
+    ok = await runBuild(['-n', 'tiny-os', 'record-phases', '-t', 'tar,raw', '-o', join(dir, 'tiny')], { env: ENV, timeoutMs: 5 * 60_000 });
+    failed = await runBuild(['-n', 'tiny-os', 'fail-install', '-t', 'raw', '-o', join(dir, 'fail')], { env: ENV, timeoutMs: 5 * 60_000 });
+    interrupted = await runBuild(['-n', 'tiny-os', 'slow-install', '-t', 'raw', '-o', join(dir, 'slow')], { env: ENV, timeoutMs: 5 * 60_000, interruptWhen: /slow-install: sleeping/ });
+  }, 10 * 60_000);
+
+  afterAll(() => {
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('builds tiny.tar and tiny.raw and leaves nothing behind', () => {
+    expect(ok.status, tail(ok.output)).toBe(0);
+    expect(statSync(join(dir, 'tiny.tar')).size).toBeGreaterThan(0);
+    expect(statSync(join(dir, 'tiny.raw')).size).toBeGreaterThan(64 * 1024 * 1024);
+    expect(ok.workspace).toMatch(/tsdib_build\./);
+    expect(ok.leaked).toEqual({ loops: [], mounts: [], workspaces: [] });
+  });
+
+  it('runs every phase in DIB order, in or outside the chroot as DIB does, with its variables', async () => {
+    expect(ok.status, tail(ok.output)).toBe(0);
+    const log = (await readTarMember(join(dir, 'tiny.tar'), '/record.log'))?.toString('utf8') ?? '';
+    const rows = log.trim().split('\n').map((l) => l.split('|'));
+    expect(rows.map((r) => `${r[0]} ${r[1]}`)).toEqual([
+      'root.d host',
+      'extra-data.d host',
+      'pre-install.d chroot',
+      'install.d chroot',
+      'post-install.d chroot',
+      'post-root.d host',
+      'block-device.d host',
+      'pre-finalise.d host',
+      'finalise.d chroot',
+      'cleanup.d host',
+    ]);
+    const byPhase = Object.fromEntries(rows.map((r) => [r[0], Object.fromEntries(r.slice(2).map((kv) => kv.split('=') as [string, string]))]));
+    // TARGET_ROOT only where DIB sets it
+    expect(byPhase['root.d']?.['TARGET_ROOT']).toMatch(/tsdib_build\..*\/mnt$/);
+    expect(byPhase['cleanup.d']?.['TARGET_ROOT']).toMatch(/tsdib_build\..*\/mnt$/);
+    expect(byPhase['install.d']?.['TARGET_ROOT']).toBe('unset');
+    // the block device from pre-finalise.d on; the size from the size step on
+    expect(byPhase['post-root.d']?.['IMAGE_BLOCK_DEVICE']).toBe('unset');
+    expect(byPhase['finalise.d']?.['IMAGE_BLOCK_DEVICE']).toMatch(/^\/dev\/loop\d+$/);
+    expect(byPhase['block-device.d']?.['DIB_IMAGE_SIZE']).toMatch(/^\d+$/);
+    for (const r of Object.values(byPhase)) {
+      expect(r['TINY_FROM_ENV']).toBe('sourced');
+      expect(r['ARCH']).toBe('amd64');
+      expect(r['IMAGE_NAME']).toBe(join(dir, 'tiny'));
+    }
+  });
+
+  it('tidies the image: /var/log files truncated, /tmp empty, fstab written', async () => {
+    const tar = join(dir, 'tiny.tar');
+    const entries = await readTarEntries(tar);
+    expect(entries.find((e) => e.path === '/var/log/build.log')?.size).toBe(0);
+    expect(entries.filter((e) => e.path.startsWith('/tmp/')).map((e) => e.path)).toEqual([]);
+    expect(entries.find((e) => e.path === '/tmp')?.type).toBe('dir');
+    expect(entries.some((e) => e.path === '/usr/sbin/policy-rc.d' || e.path === '/etc/resolv.conf')).toBe(false);
+    expect((await readTarMember(tar, '/etc/fstab'))?.toString('utf8')).toMatch(/^LABEL=cloudimg-rootfs\s+\/\s+ext4/m);
+  });
+
+  it('reports a failing hook as HOOK_FAILED with element, phase, script, exit code and output', () => {
+    expect(failed.status).toBe(1);
+    expect(failed.output).toMatch(/error HOOK_FAILED: element fail-install, install\.d\/50-fail \(in chroot\) exited 3 after \d+\.\d s/);
+    expect(failed.output).toMatch(/\| fail-install: about to fail/);
+    expect(failed.output).toMatch(/fail-install\/install\.d\/50-fail: fail-install: about to fail/);
+    expect(failed.workspace).toMatch(/tsdib_build\./);
+    expect(failed.leaked).toEqual({ loops: [], mounts: [], workspaces: [] });
+  });
+
+  it('stops on SIGINT in a chroot hook: exit 130, INTERRUPTED, nothing left behind', () => {
+    expect(interrupted.status, tail(interrupted.output)).toBe(130);
+    expect(interrupted.output).toMatch(/error INTERRUPTED: interrupted by SIGINT/);
+    expect(interrupted.workspace).toMatch(/tsdib_build\./);
+    expect(interrupted.leaked).toEqual({ loops: [], mounts: [], workspaces: [] });
+  });
+});

@@ -1,0 +1,20 @@
+import { describe, expect, it } from 'vitest';
+import { toolsFor } from '../../../src/build/host-check.js';
+
+const commands = (o: Parameters<typeof toolsFor>[0]) => toolsFor(o).map((t) => t.command);
+
+describe('toolsFor', () => {
+  it('asks for mmdebstrap and the Debian keyring for a debian build, vfat tools for an ESP', () => {
+    const c = commands({ elements: ['debian-minimal', 'debian-rootfs', 'block-device-mbr'], types: ['qcow2'], fsTypes: ['ext4', 'vfat'] });
+    expect(c).toEqual(expect.arrayContaining(['losetup', 'mmdebstrap', 'flock', '/usr/share/keyrings/debian-archive-keyring.gpg', 'mkfs.ext4', 'mkfs.vfat', 'mcopy']));
+  });
+
+  it('asks for no host GRUB: the image runs its own', () => {
+    const c = commands({ elements: ['grub', 'uefi'], types: [], fsTypes: [] });
+    expect(c.some((x) => x.includes('grub'))).toBe(false);
+  });
+
+  it('asks for the tools of the output formats', () => {
+    expect(commands({ elements: [], types: ['vmdk', 'squashfs'], fsTypes: [] })).toEqual(expect.arrayContaining(['qemu-img', 'mksquashfs']));
+  });
+});
