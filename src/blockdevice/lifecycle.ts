@@ -25,6 +25,7 @@ import { lvmLifecycle, lvmMemberLifecycle } from './lifecycle/lvm.js';
 import { mkfsLifecycle } from './lifecycle/mkfs.js';
 import { mountLifecycle } from './lifecycle/mount.js';
 import { partitionLifecycle } from './lifecycle/partitioning.js';
+import { zpoolLifecycle } from './lifecycle/zpool.js';
 import { blockDeviceStateDir, saveBlockDeviceState, type LifecyclePhase } from './lifecycle/saved-state.js';
 import type { BlockDeviceGraph, BlockDeviceParams, BlockDeviceState, ConfigEntry, ConfigNode, NodeKind } from './types.js';
 
@@ -44,6 +45,7 @@ export const NODE_LIFECYCLES: Readonly<Record<NodeKind, NodeLifecycle> & Record<
   mkfs: mkfsLifecycle,
   mount: mountLifecycle,
   fstab: fstabLifecycle,
+  zpool: zpoolLifecycle,
 };
 
 export interface BlockDeviceSession {

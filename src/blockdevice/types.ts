@@ -29,7 +29,7 @@ export interface ConfigNode {
  * `partitioning` (a whole table as one node) is never made by the config loader, which makes one
  * `partition` node per partition like DIB; it exists for hand-built node lists.
  */
-export type NodeKind = 'local_loop' | 'partitioning' | 'partition' | 'lvm' | 'pv' | 'vg' | 'lv' | 'mkfs' | 'mount' | 'fstab';
+export type NodeKind = 'local_loop' | 'partitioning' | 'partition' | 'lvm' | 'pv' | 'vg' | 'lv' | 'mkfs' | 'mount' | 'fstab' | 'zpool';
 
 /**
  * One entry of the normalised (graph-notation) config: `{plugin: {…}}` with tree nesting taken

@@ -8,7 +8,7 @@
 import { lstat, mkdir, rm, rmdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { run } from '../host/exec.js';
-import { bindMount, mountAt } from '../host/mount.js';
+import { bindMount, isMounted, mountAt } from '../host/mount.js';
 import { killProcessesUnder } from '../host/processes.js';
 import type { ReleaseHandle, ReleaseStack } from '../host/release-stack.js';
 
@@ -57,7 +57,8 @@ export async function enterChroot(release: ReleaseStack, root: string, opts: { h
     keep((await bindMount(release, opts.hooksPath, inTarget, { readOnly: true })).handle);
 
     const archives = join(root, 'var/cache/apt/archives');
-    if (opts.aptCache && (await exists(archives))) {
+    // a hook may have bound its own cache there already (DIB's dpkg/root.d/50-shared-apt-cache): leave it be
+    if (opts.aptCache && (await exists(archives)) && !(await isMounted(archives))) {
       await mkdir(join(opts.aptCache, 'partial'), { recursive: true });
       keep((await bindMount(release, opts.aptCache, archives)).handle);
     }

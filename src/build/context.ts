@@ -10,6 +10,7 @@ import type { ReleaseStack } from '../host/release-stack.js';
 import type { OutputResult } from '../output/write-outputs.js';
 import type { ChrootSession } from './chroot.js';
 import type { ImageSize } from './image-size.js';
+import type { PhaseCacheState } from './phase-cache.js';
 import type { Workspace } from './workspace.js';
 
 export interface BuildContext {
@@ -30,6 +31,10 @@ export interface BuildContext {
   /** DIB_IMAGE_CACHE */
   imageCache?: string;
   chroot?: ChrootSession;
+  /** The apt archive cache the chroot's downloads go back to (see apt-cache.ts). */
+  aptCacheDir?: string;
+  /** The phase cache's key and whether the tree came from a snapshot (see phase-cache.ts). */
+  phaseCache?: PhaseCacheState;
   imageSize?: ImageSize;
   graph?: BlockDeviceGraph;
   blockDevice?: BlockDeviceSession;

@@ -6,6 +6,7 @@
  * Phase-specific variables (TARGET_ROOT, IMAGE_BLOCK_DEVICE, …) are added by the runner.
  */
 import type { Element } from '../elements/element.js';
+import { CHROOT_PATH, droppedBySudo } from './dib-compat-env.js';
 
 /** Variables a phase's hooks get in addition to the build's (see PHASE_CONTRACT). */
 export type PhaseVariables = Record<string, string>;
@@ -70,7 +71,9 @@ export function chrootEnvironment(env: Readonly<Record<string, string>>): Record
   const out: Record<string, string> = { ...env };
   delete out['TMPDIR'];
   delete out['VIRTUAL_ENV'];
-  out['PATH'] = `${env['PATH'] ? `${env['PATH']}:` : ''}/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin`;
+  // as DIB's `sudo -E chroot … env PATH=…`: what sudo drops stays outside, PATH is sudo's secure_path twice
+  for (const k of Object.keys(out)) if (droppedBySudo(k)) delete out[k];
+  out['PATH'] = `${CHROOT_PATH}:${CHROOT_PATH}`;
   out['HOME'] = '/root';
   return out;
 }

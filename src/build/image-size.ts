@@ -4,11 +4,13 @@
  * plus the ext4 journal (DIB_JOURNAL_SIZE MB, default 64; mkfs gets `-i 4096 -J size=N`),
  * rounded up to 64 KiB.
  *
- * Changes from DIB: a computed size is never under 4 × the ext4 journal (mke2fs refuses a
- * journal over about half of a small filesystem; DIB fails there). And instead of adding 525 MiB only when an element called block-device-efi is
- * present (even with an explicit --image-size), we add the sum of the fixed-size partitions the
- * block-device config declares (ESP, BIOS boot…) plus 1 MiB for the partition table and alignment
- * — whatever the layout is called — and only to a computed size: an explicit size is the size.
+ * Changes from DIB:
+ * - a computed size is never under 4 × the ext4 journal (mke2fs refuses a journal that big on a
+ *   small filesystem; DIB fails there);
+ * - instead of adding 525 MiB when an element named block-device-efi is present (even to an
+ *   explicit --image-size), we add the sum of the fixed-size partitions the block-device config
+ *   declares (ESP, BIOS boot…) plus 1 MiB for the partition table and alignment, whatever the
+ *   layout is called, and only to a computed size: an explicit size is the size.
  */
 import { run } from '../host/exec.js';
 

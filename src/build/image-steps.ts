@@ -15,6 +15,7 @@ import { removeDirSafely } from '../host/release-resource.js';
 import { log } from '../log.js';
 import { need, type BuildContext } from './context.js';
 import { computeImageSize, treeUsageKiB } from './image-size.js';
+import { unmountHookMountsBelow } from './dib-compat-mounts.js';
 import { rootFsParams } from './prepare.js';
 import { tidyImage } from './tidy.js';
 
@@ -55,6 +56,7 @@ export async function createImage(ctx: BuildContext): Promise<void> {
   const ws = need(ctx.workspace, 'workspace');
   const graph = need(ctx.graph, 'block-device graph');
   const size = need(ctx.imageSize, 'image size');
+  await unmountHookMountsBelow(ws.mountPath);
   const left = await mountsUnder(ws.mountPath);
   if (left.length > 0) throw blockDeviceFailed(`cannot move the tree: still mounted below it: ${left.join(', ')}`);
   await rm(join(ws.mountPath, 'lost+found'), { recursive: true, force: true });

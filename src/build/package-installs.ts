@@ -5,8 +5,11 @@
  * tree as `package-installs/<phase>.install` and `.uninstall`, one package a line; the
  * package-installs element's hooks run `install-packages` with them at DIB's point in each phase.
  *
- * Entry forms (as DIB): `pkg:` (null), `pkg: {phase, uninstall, arch, not-arch, when, installtype}`,
- * or `pkg: [ {…}, {…} ]` (each item is considered on its own).
+ * Entry forms (as DIB): `pkg:` (null or ''), `pkg: {phase, uninstall, build-only, arch, not-arch,
+ * when, installtype, dib_python_version}`, or `pkg: [ {…}, {…} ]` (each item is considered on its
+ * own). `build-only` puts the package on both lists of its phase (installed, then removed by the
+ * phase's uninstall hook). DIB's semantics, tested in test/unit/build/package-installs-dib.test.ts;
+ * deliberate differences (`uninstall: false`, arch names with spaces) in docs/dib-differences.md.
  */
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -25,6 +28,8 @@ export interface PackageLists {
 interface Entry {
   phase?: unknown;
   uninstall?: unknown;
+  'build-only'?: unknown;
+  dib_python_version?: unknown;
   arch?: unknown;
   'not-arch'?: unknown;
   when?: unknown;
@@ -35,7 +40,7 @@ const ARCH_ALIASES: Record<string, string> = { x86_64: 'amd64', aarch64: 'arm64'
 const normArch = (a: string) => ARCH_ALIASES[a] ?? a;
 const list = (v: unknown): string[] => (v === undefined || v === null ? [] : String(v).split(',').map((s) => s.trim()).filter(Boolean));
 
-/** DIB's `when`: "VAR = value" or "VAR != value" (a list: all must hold); unset VAR is "". */
+/** DIB's `when`: "VAR = value" or "VAR != value" (a list: all must hold); an unset VAR is an error, as in DIB. */
 export function whenHolds(when: unknown, env: Readonly<Record<string, string>>, file: string): boolean {
   if (when === undefined || when === null) return true;
   const conditions = Array.isArray(when) ? when.map(String) : [String(when)];
@@ -43,7 +48,13 @@ export function whenHolds(when: unknown, env: Readonly<Record<string, string>>, 
     const m = /^\s*([A-Za-z_][A-Za-z0-9_]*)\s*(!=|=)\s*(.*?)\s*$/.exec(c);
     if (!m) throw elementInvalid(`${file}: when: "${c}" is not "VAR = value" or "VAR != value"`, { file });
     const [, name = '', op, value] = m;
-    const actual = env[name] ?? '';
+    const actual = env[name];
+    if (actual === undefined) {
+      throw elementInvalid(`${file}: when: "${c}": the variable ${name} is not set`, {
+        file,
+        hint: `set ${name}, or give it a default in the element's environment.d (export ${name}=\${${name}:-})`,
+      });
+    }
     return op === '=' ? actual === value : actual !== value;
   });
 }
@@ -55,10 +66,15 @@ function installTypeOf(element: string, env: Readonly<Record<string, string>>): 
 
 function entryApplies(e: Entry, element: string, arch: string, env: Readonly<Record<string, string>>, file: string): boolean {
   const a = normArch(arch);
+  if (e.arch !== undefined && e.arch !== null && e['not-arch'] !== undefined && e['not-arch'] !== null) {
+    throw elementInvalid(`${file}: both arch and not-arch are given (DIB: "package-installs configuration error")`, { file, element });
+  }
   const archList = list(e.arch).map(normArch);
   if (archList.length > 0 && !archList.includes(a)) return false;
   if (list(e['not-arch']).map(normArch).includes(a)) return false;
   if (e.installtype !== undefined && e.installtype !== null && String(e.installtype) !== installTypeOf(element, env)) return false;
+  const py = e.dib_python_version === undefined || e.dib_python_version === null ? '' : String(e.dib_python_version);
+  if (py !== '' && py !== (env['DIB_PYTHON_VERSION'] ?? '')) return false;
   return whenHolds(e.when, env, file);
 }
 
@@ -83,7 +99,8 @@ export async function computePackageLists(elements: readonly Element[], arch: st
     for (const file of element.packageInstalls) {
       const data = await readPackageFile(file);
       for (const [pkg, value] of Object.entries(data)) {
-        const entries: Entry[] = value === null || value === undefined ? [{}] : Array.isArray(value) ? (value as Entry[]) : [value as Entry];
+        // as DIB: an empty value ('' or null) is one entry with no options
+        const entries: Entry[] = !value ? [{}] : Array.isArray(value) ? (value as Entry[]) : [value as Entry];
         for (const e of entries) {
           if (typeof e !== 'object' || e === null) throw elementInvalid(`${file}: ${pkg}: expected a map of options`, { file, element: element.name });
           if (!entryApplies(e, element.name, arch, env, file)) continue;
@@ -91,9 +108,14 @@ export async function computePackageLists(elements: readonly Element[], arch: st
           if (!(PACKAGE_PHASES as readonly string[]).includes(phase)) {
             throw elementInvalid(`${file}: ${pkg}: phase "${phase}" is not one of ${PACKAGE_PHASES.join(', ')}`, { file, element: element.name });
           }
+          // build-only: installed for the build, removed at the end of the phase (both lists)
+          const buildOnly = e['build-only'] !== undefined;
           const uninstall = e.uninstall === true || String(e.uninstall).toLowerCase() === 'true';
-          const target = (uninstall ? lists.uninstall : lists.install)[phase as PackagePhase];
-          if (!target.includes(pkg)) target.push(pkg);
+          const targets = buildOnly ? [lists.install, lists.uninstall] : [uninstall ? lists.uninstall : lists.install];
+          for (const t of targets) {
+            const target = t[phase as PackagePhase];
+            if (!target.includes(pkg)) target.push(pkg);
+          }
         }
       }
     }

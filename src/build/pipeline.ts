@@ -14,6 +14,7 @@ import { copyRootTree, createImage, releaseBlockDevice, sizeImage, tidyTree, unm
 import { writeDiskOutputs, writeTreeOutputs } from './output-steps.js';
 import { checkBuildHostTools, makeWorkspace, planBuild, prepareHooks } from './prepare.js';
 import { enterBuildChroot, installExtraPackages, leaveBuildChroot, runHooksOf, runRootPhase } from './tree-steps.js';
+import { restorePhaseCache, savePhaseCache, treeNeedsBuilding } from './phase-cache.js';
 
 /** The build's step names, in order (docs/build-flow.md and `tsdib plan` use the same names). */
 export const BUILD_STEPS = [
@@ -21,6 +22,7 @@ export const BUILD_STEPS = [
   'check host tools',
   'workspace',
   'hooks',
+  'phase cache',
   'root.d',
   'chroot',
   'extra-data.d',
@@ -30,6 +32,7 @@ export const BUILD_STEPS = [
   'post-install.d',
   'post-root.d',
   'leave chroot',
+  'snapshot',
   'image size',
   'block-device.d',
   'block device',
@@ -56,15 +59,20 @@ export async function runBuild(ctx: BuildContext): Promise<void> {
   await step('check host tools', () => checkBuildHostTools(ctx));
   await step('workspace', () => makeWorkspace(ctx));
   await step('hooks', () => prepareHooks(ctx));
-  await step('root.d', () => runRootPhase(ctx));
-  await step('chroot', () => enterBuildChroot(ctx, { useHostResolver: true }));
-  await step('extra-data.d', () => runHooksOf(ctx, 'extra-data.d'));
-  await step('pre-install.d', () => runHooksOf(ctx, 'pre-install.d'));
-  await step('install.d', () => runHooksOf(ctx, 'install.d'));
-  await step('packages (-p)', () => installExtraPackages(ctx));
-  await step('post-install.d', () => runHooksOf(ctx, 'post-install.d'));
-  await step('post-root.d', () => runHooksOf(ctx, 'post-root.d'));
-  await step('leave chroot', () => leaveBuildChroot(ctx));
+  // a snapshot of the finished tree under the same key (phase-cache.ts) replaces root.d … leave chroot
+  await step('phase cache', () => restorePhaseCache(ctx));
+  if (treeNeedsBuilding(ctx)) {
+    await step('root.d', () => runRootPhase(ctx));
+    await step('chroot', () => enterBuildChroot(ctx, { useHostResolver: true }));
+    await step('extra-data.d', () => runHooksOf(ctx, 'extra-data.d'));
+    await step('pre-install.d', () => runHooksOf(ctx, 'pre-install.d'));
+    await step('install.d', () => runHooksOf(ctx, 'install.d'));
+    await step('packages (-p)', () => installExtraPackages(ctx));
+    await step('post-install.d', () => runHooksOf(ctx, 'post-install.d'));
+    await step('post-root.d', () => runHooksOf(ctx, 'post-root.d'));
+    await step('leave chroot', () => leaveBuildChroot(ctx));
+    await step('snapshot', () => savePhaseCache(ctx));
+  }
   await step('image size', () => sizeImage(ctx));
   await step('block-device.d', () => runHooksOf(ctx, 'block-device.d'));
   await step('block device', () => createImage(ctx));

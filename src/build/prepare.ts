@@ -13,6 +13,7 @@ import { log } from '../log.js';
 import { checkBuildInputs } from './check-inputs.js';
 import { need, type BuildContext } from './context.js';
 import { buildEnvironment } from './environment.js';
+import { dibCompatVariables } from './dib-compat-env.js';
 import { checkHostTools } from './host-check.js';
 import { sourcedEnvironment } from './host-environment.js';
 import { mergeHooksDir } from './hooks-dir.js';
@@ -81,6 +82,7 @@ export async function makeWorkspace(ctx: BuildContext): Promise<void> {
     minTmpfsGB,
     hostEnv: ctx.hostEnv,
   });
+  Object.assign(ctx.env, dibCompatVariables({ hostEnv: ctx.hostEnv, argv: process.argv.slice(2), searchPath: plan.searchPath, elements: plan.elements }));
   if (ctx.opts.noCache) ctx.env['DIB_ROOTFS_NO_CACHE'] = '1';
   if (ctx.hostEnv['FS_TYPE']) ctx.env['FS_TYPE'] = ctx.hostEnv['FS_TYPE'];
 }

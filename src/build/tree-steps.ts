@@ -2,15 +2,17 @@
  * The steps that build the root tree and finalise the image: each phase's hooks with the phase's
  * variables, the chroot around the chroot phases, and `-p` packages.
  */
-import { readdir } from 'node:fs/promises';
+import { readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { blockDeviceFailed, noOperatingSystem } from '../errors.js';
 import { PHASE_CONTRACT, type Phase } from '../elements/phases.js';
 import { need, type BuildContext } from './context.js';
 import { enterChroot, IN_TARGET_HOOKS } from './chroot.js';
+import { breakPhaseName, checkBreak } from './dib-compat-break.js';
 import { useHostResolvConf } from './resolv-conf.js';
 import { runHookScript, runPhase, type HookRunContext } from './run-hooks.js';
-import { withStep } from '../log.js';
+import { log, withStep } from '../log.js';
+import { harvestAptArchives, seedAptArchives } from './apt-cache.js';
 
 function hookContext(ctx: BuildContext): HookRunContext {
   const ws = need(ctx.workspace, 'workspace');
@@ -35,7 +37,21 @@ export function phaseVariables(ctx: BuildContext, phase: Phase): Record<string, 
   return vars;
 }
 
+/** One phase's hooks between DIB's `break=before-<phase>` and `after-<phase>` points (see dib-compat-break.ts). */
 export async function runHooksOf(ctx: BuildContext, phase: Phase): Promise<void> {
+  const name = breakPhaseName(phase);
+  const place = (point: string) => ({ point, inChroot: PHASE_CONTRACT[phase].inChroot, root: need(ctx.workspace, 'workspace').mountPath, env: { ...need(ctx.env, 'environment'), ...phaseVariables(ctx, phase) } });
+  await checkBreak(place(`before-${name}`), ctx.hostEnv);
+  try {
+    await runPhaseHooks(ctx, phase);
+  } catch (e) {
+    await checkBreak({ ...place('after-error'), inChroot: PHASE_CONTRACT[phase].inChroot && !ctx.hostEnv['break_outside_target'] }, ctx.hostEnv);
+    throw e;
+  }
+  await checkBreak(place(`after-${name}`), ctx.hostEnv);
+}
+
+async function runPhaseHooks(ctx: BuildContext, phase: Phase): Promise<void> {
   const hooks = need(ctx.plan, 'plan').hooks.phases[phase];
   if (phase !== 'block-device.d') return runPhase(hookContext(ctx), phase, hooks, phaseVariables(ctx, phase));
   // DIB's legacy interface: a block-device.d hook printing IMAGE_BLOCK_DEVICE=… replaces the whole
@@ -72,13 +88,25 @@ export async function enterBuildChroot(ctx: BuildContext, opts: { useHostResolve
   // one archive cache per distribution and release: the same file name can hold different builds
   const sourced = ctx.sourcedEnv ?? {};
   const key = `${sourced['DISTRO_NAME'] || 'unknown'}-${sourced['DIB_RELEASE'] || 'unknown'}-${need(ctx.env, 'environment')['ARCH']}`;
-  const aptCache = ctx.hostEnv['DIB_APT_LOCAL_CACHE'] === '0' ? undefined : join(need(ctx.imageCache, 'image cache'), 'apt-archives', key);
+  let aptCache: string | undefined;
+  if (ctx.hostEnv['DIB_APT_LOCAL_CACHE'] !== '0' && !ctx.opts.noCache) {
+    ctx.aptCacheDir = join(need(ctx.imageCache, 'image cache'), 'apt-archives', key);
+    aptCache = join(ws.dir, 'apt-archives');
+    await seedAptArchives(ctx.aptCacheDir, aptCache);
+  }
   ctx.chroot = await enterChroot(ctx.release, ws.mountPath, { hooksPath: ws.hooksPath, ...(aptCache ? { aptCache } : {}) });
 }
 
 export async function leaveBuildChroot(ctx: BuildContext): Promise<void> {
   await ctx.chroot?.leave();
   ctx.chroot = undefined;
+  if (ctx.aptCacheDir) {
+    const ws = need(ctx.workspace, 'workspace');
+    const n = await harvestAptArchives(join(ws.dir, 'apt-archives'), ctx.aptCacheDir);
+    if (n > 0) log.info(`${n} downloaded package(s) kept in ${ctx.aptCacheDir}`);
+    await rm(join(ws.dir, 'apt-archives'), { recursive: true, force: true });
+    ctx.aptCacheDir = undefined;
+  }
 }
 
 /** `-p` packages, installed with install-packages in the chroot after install.d (DIB). */

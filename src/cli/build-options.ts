@@ -70,7 +70,7 @@ export interface BuildOptions {
   logfile: string | undefined;
   /** `--block-device-config FILE` (tsdib). */
   blockDeviceConfig: string | undefined;
-  /** `--no-cache` (tsdib): do not read or write the base-tree cache. */
+  /** `--no-cache` (tsdib): do not read or write any cache (base tarball, phase snapshot, apt packages). */
   noCache: boolean;
   /** `--json-events FILE` (tsdib): write build events as JSON lines. */
   jsonEvents: string | undefined;
@@ -110,7 +110,7 @@ export function addBuildOptions(y: Argv): Argv {
     .option('docker-target', { type: 'string', nargs: 1, describe: 'REPO:TAG of the image `-t docker` imports' })
     .option('logfile', { type: 'string', nargs: 1, describe: 'also write the log to this file' })
     .option('block-device-config', { type: 'string', nargs: 1, describe: 'block-device config file (YAML/JSON); DIB_BLOCK_DEVICE_CONFIG wins over it' })
-    .option('no-cache', { type: 'boolean', describe: 'do not use or fill the base-tree cache' })
+    .option('no-cache', { type: 'boolean', describe: 'do not read or fill any cache: base tarball, phase snapshot, apt packages' })
     .option('json-events', { type: 'string', nargs: 1, describe: 'write build events as JSON lines to this file' })
     .group(['a', 'o', 't', 'x', 'u', 'c', 'n', 'p', 'checksum', 'image-size', 'image-extra-size', 'image-cache', 'max-online-resize',
       'min-tmpfs', 'mkfs-options', 'mkfs-journal-size', 'no-tmpfs', 'offline', 'qemu-img-options', 'root-label', 'ramdisk-element',

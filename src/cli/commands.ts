@@ -4,6 +4,7 @@
 import type { Argv } from 'yargs';
 import { blockDeviceCommand } from './block-device.js';
 import { buildCommand } from './build.js';
+import { cacheCommand } from './cache.js';
 import { cleanupCommand } from './cleanup.js';
 import { doctorCommand } from './doctor.js';
 import { elementCommand } from './element-new.js';
@@ -13,4 +14,4 @@ import { planCommand } from './plan.js';
 
 export type CommandModule = (cli: Argv) => Argv;
 
-export const COMMANDS: CommandModule[] = [buildCommand, planCommand, elementsCommand, doctorCommand, blockDeviceCommand, cleanupCommand, elementCommand, lintElementsCommand];
+export const COMMANDS: CommandModule[] = [buildCommand, planCommand, elementsCommand, doctorCommand, blockDeviceCommand, cleanupCommand, cacheCommand, elementCommand, lintElementsCommand];

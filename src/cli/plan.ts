@@ -17,7 +17,9 @@ export function planCommand(cli: Argv): Argv {
       const { makePlan } = await import('../elements/plan.js');
       const { formatPlan, planToJson } = await import('../elements/plan-format.js');
       const plan = await makePlan({ ...opts, env: process.env });
-      process.stdout.write(argv.json ? `${JSON.stringify(planToJson(plan), null, 2)}\n` : formatPlan(plan));
+      const { formatPhaseCachePlan, planPhaseCache } = await import('../build/cache-plan.js');
+      const phaseCache = await planPhaseCache(opts, plan, process.env);
+      process.stdout.write(argv.json ? `${JSON.stringify({ ...planToJson(plan), phaseCache }, null, 2)}\n` : `${formatPlan(plan)}\n${formatPhaseCachePlan(phaseCache)}`);
     },
   );
 }

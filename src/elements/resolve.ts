@@ -36,17 +36,18 @@ export interface ResolvedElements {
 
 /**
  * DIB's backwards-compatibility rule: `vm` without any `block-device-*` element gets
- * `block-device-efi` on arm64 and `block-device-mbr` elsewhere.
+ * `block-device-efi` on arm64 and `block-device-mbr` elsewhere. tsdib also counts a named element
+ * that provides `block-device` (e.g. `zfs-root`), which DIB's name test would clash with.
  */
-export function applyVmDefault(names: readonly string[], arch: string): string[] {
-  if (!names.includes('vm') || names.some((n) => n.startsWith('block-device-'))) return [...names];
+export function applyVmDefault(names: readonly string[], arch: string, providesBlockDevice: (name: string) => boolean = () => false): string[] {
+  if (!names.includes('vm') || names.some((n) => n.startsWith('block-device-') || providesBlockDevice(n))) return [...names];
   return [...names, arch === 'arm64' || arch === 'aarch64' ? 'block-device-efi' : 'block-device-mbr'];
 }
 
 /** The names expansion starts from. */
-export function requestedElements(names: readonly string[], opts: { skipBase?: boolean; arch: string }): string[] {
+export function requestedElements(names: readonly string[], opts: { skipBase?: boolean; arch: string; providesBlockDevice?: (name: string) => boolean }): string[] {
   for (const n of names) checkElementName(n, 'on the command line');
-  const withVm = applyVmDefault(names, opts.arch);
+  const withVm = applyVmDefault(names, opts.arch, opts.providesBlockDevice);
   return opts.skipBase ? withVm : ['base', ...withVm];
 }
 
@@ -64,10 +65,18 @@ function overrideWarnings(found: DiscoveredElements, used: readonly Element[]): 
 }
 
 export async function resolveElements(opts: ResolveOptions): Promise<ResolvedElements> {
-  const requested = requestedElements(opts.names, opts);
   const searchPath = elementSearchPath(opts.elementsPath ?? process.env['ELEMENTS_PATH'], opts.builtinDir);
   const found = await discoverElements(searchPath);
   const cache = new Map<string, Promise<Element>>();
+  const blockDeviceProviders = new Set<string>();
+  for (const name of opts.names) {
+    const loc = found.byName.get(name);
+    if (!loc) continue;
+    let p = cache.get(name);
+    if (!p) cache.set(name, (p = readElement(loc)));
+    if ((await p).provides.includes('block-device')) blockDeviceProviders.add(name);
+  }
+  const requested = requestedElements(opts.names, { ...opts, providesBlockDevice: (n) => blockDeviceProviders.has(n) });
   const { elements, providedBy } = await expandElements({
     requested,
     known: found.byName.keys(),

@@ -27,7 +27,8 @@ export type GetvalSymbol = (typeof GETVAL_SYMBOLS)[number];
 export function blockDeviceValues(state: BlockDeviceState, nodes: readonly ConfigNode[]): BlockDeviceValues {
   const fsAt = (mp: string) => {
     const mount = state.mounts.find((m) => m.mountPoint === mp);
-    const mkfs = mount ? nodes.find((n) => n.name === mount.node)?.base[0] : undefined;
+    // a zpool node mounts its datasets itself and describes its pool under its own name
+    const mkfs = mount ? (state.filesys[mount.node] ? mount.node : nodes.find((n) => n.name === mount.node)?.base[0]) : undefined;
     return mkfs === undefined ? undefined : { name: mkfs, fs: state.filesys[mkfs] };
   };
   const root = fsAt('/');

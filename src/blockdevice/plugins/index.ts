@@ -8,6 +8,7 @@ import { lvmPlugin } from './lvm.js';
 import { mkfsPlugin } from './mkfs.js';
 import { mountPlugin } from './mount.js';
 import { partitioningPlugin } from './partitioning.js';
+import { zpoolPlugin } from './zpool.js';
 
 export const PLUGINS: Readonly<Record<string, BlockDevicePlugin>> = {
   local_loop: localLoopPlugin,
@@ -16,6 +17,7 @@ export const PLUGINS: Readonly<Record<string, BlockDevicePlugin>> = {
   mkfs: mkfsPlugin,
   mount: mountPlugin,
   fstab: fstabPlugin,
+  zpool: zpoolPlugin,
 };
 
 export const PLUGIN_NAMES: readonly string[] = Object.keys(PLUGINS);

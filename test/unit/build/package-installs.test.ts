@@ -16,9 +16,9 @@ describe('whenHolds', () => {
   it.each([
     ['DIB_X = a', { DIB_X: 'a' }, true],
     ['DIB_X = a', { DIB_X: 'b' }, false],
-    ['DIB_X != a', {}, true],
+    ['DIB_X != a', { DIB_X: '' }, true],
     ['DIB_X !=', { DIB_X: '1' }, true],
-    ['DIB_X !=', {}, false],
+    ['DIB_X !=', { DIB_X: '' }, false],
   ])('%s with %j is %s', (when, env, expected) => {
     expect(whenHolds(when, env as Record<string, string>, 'f')).toBe(expected);
   });

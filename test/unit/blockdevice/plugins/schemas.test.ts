@@ -17,8 +17,8 @@ function objectSchemas(schema: unknown, path = '#'): Array<{ path: string; schem
 }
 
 describe('plugin schemas', () => {
-  it('cover the six DIB plugins, each under its config key', () => {
-    expect(Object.keys(PLUGINS)).toEqual(['local_loop', 'partitioning', 'lvm', 'mkfs', 'mount', 'fstab']);
+  it('cover the six DIB plugins and tsdib\'s zpool, each under its config key', () => {
+    expect(Object.keys(PLUGINS)).toEqual(['local_loop', 'partitioning', 'lvm', 'mkfs', 'mount', 'fstab', 'zpool']);
     for (const [key, plugin] of Object.entries(PLUGINS)) expect(plugin.kind).toBe(key);
   });
 
@@ -26,6 +26,11 @@ describe('plugin schemas', () => {
     const objects = objectSchemas(PLUGINS[key]!.schema);
     expect(objects.length).toBeGreaterThan(0);
     for (const o of objects) {
+      // a map of free keys (zpool's properties): key names checked by propertyNames, values by additionalProperties
+      if (o.schema['properties'] === undefined && o.schema['propertyNames'] !== undefined) {
+        expect(typeof o.schema['description'], o.path).toBe('string');
+        continue;
+      }
       expect(o.schema['additionalProperties'], o.path).toBe(false);
       for (const [prop, sub] of Object.entries(o.schema['properties'] as Record<string, Record<string, unknown>>)) {
         expect(typeof sub['description'], `${o.path}.${prop}`).toBe('string');

@@ -1,0 +1,69 @@
+/**
+ * What `tsdib plan` says about the phase cache: whether the build would restore a snapshot, and if
+ * not, which inputs differ from the newest entry. The hooks' environment is rebuilt as the build's
+ * `workspace` step makes it (prepare.ts); the workspace paths it lacks are not in the key.
+ */
+import type { BuildOptions } from '../cli/build-options.js';
+import type { Plan } from '../elements/plan.js';
+import { cacheKey, cacheKeyInputs } from './cache-key.js';
+import { imageCacheDir, phaseCacheDir } from './cache-store.js';
+import { buildEnvironment } from './environment.js';
+import { cacheGroup, decide, phaseCacheDisabled } from './phase-cache.js';
+import { dibArch } from './prepare.js';
+
+export interface PhaseCachePlan {
+  dir: string;
+  status: 'reuse' | 'build' | 'off';
+  key?: string;
+  reasons: string[];
+}
+
+/** The variables hooks would see, as `makeWorkspace` computes them, with placeholder workspace paths. */
+export function plannedHookEnvironment(opts: BuildOptions, plan: Plan, hostEnv: Readonly<Record<string, string | undefined>>, imageCache: string): Record<string, string> {
+  const ws = '/nonexistent/tsdib-plan';
+  const env = buildEnvironment({
+    clearEnv: opts.clearEnv,
+    arch: dibArch(opts.arch),
+    imageName: opts.imageName,
+    types: opts.types,
+    elements: plan.elements,
+    searchPath: plan.searchPath,
+    workspace: { dir: ws, mountPath: `${ws}/mnt`, hooksPath: `${ws}/hooks`, imageDir: `${ws}/image` },
+    imageCache,
+    debugTrace: opts.debugTrace,
+    offline: opts.offline || Boolean(hostEnv['DIB_OFFLINE']),
+    installType: opts.installType,
+    noTmpfs: opts.noTmpfs || hostEnv['DIB_NO_TMPFS'] === '1',
+    minTmpfsGB: opts.minTmpfsGB ?? Number(hostEnv['DIB_MIN_TMPFS'] ?? 2),
+    hostEnv,
+  });
+  if (hostEnv['FS_TYPE']) env['FS_TYPE'] = hostEnv['FS_TYPE'];
+  return env;
+}
+
+export async function planPhaseCache(opts: BuildOptions, plan: Plan, hostEnv: Readonly<Record<string, string | undefined>>): Promise<PhaseCachePlan> {
+  const imageCache = imageCacheDir(opts.imageCache, hostEnv);
+  const dir = phaseCacheDir(imageCache);
+  const off = phaseCacheDisabled(opts, hostEnv);
+  if (off) return { dir, status: 'off', reasons: [off] };
+  const env = plannedHookEnvironment(opts, plan, hostEnv, imageCache);
+  const inputs = await cacheKeyInputs({ elements: plan.elements, env, packages: opts.packages, skipBase: opts.skipBase, clearEnv: opts.clearEnv });
+  const key = cacheKey(inputs);
+  const d = await decide(dir, key, inputs, cacheGroup(opts).group);
+  if (d.entry) return { dir, status: 'reuse', key, reasons: [`entry ${key} matches (made ${d.entry.manifest.created})`] };
+  return { dir, status: 'build', key, reasons: d.reasons };
+}
+
+/** Lines for the text plan. */
+export function formatPhaseCachePlan(p: PhaseCachePlan): string {
+  const head =
+    p.status === 'reuse'
+      ? 'Phase cache: root.d … post-root.d will be reused from a snapshot'
+      : p.status === 'off'
+        ? `Phase cache: off (${p.reasons.join(', ')})`
+        : 'Phase cache: root.d … post-root.d will run (then a snapshot is saved)';
+  const lines = [head, `  dir: ${p.dir}`];
+  if (p.key) lines.push(`  key: ${p.key}`);
+  if (p.status !== 'off') for (const r of p.reasons) lines.push(`  ${p.status === 'reuse' ? '' : 'why not: '}${r}`);
+  return `${lines.join('\n')}\n`;
+}

@@ -1,0 +1,85 @@
+/**
+ * Removing cache entries: phase snapshots (per element set, newest use first), base tarballs of
+ * `debian-rootfs` (`rootfs/`) and apt's kept packages (`apt-archives/`). Used after every snapshot
+ * (keep the newest N of the build's element set) and by `tsdib cache prune`.
+ */
+import { readdir, rm, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import { listEntries, phaseCacheDir, removeEntry, strayFiles, type PhaseCacheEntry } from './cache-store.js';
+
+/** Removes all but the `keep` most recently used entries of `group`; returns the removed ones. */
+export async function pruneGroup(dir: string, group: string, keep: number): Promise<PhaseCacheEntry[]> {
+  const old = (await listEntries(dir)).filter((e) => e.manifest.group === group).slice(keep);
+  for (const e of old) await removeEntry(e);
+  return old;
+}
+
+export interface PruneOptions {
+  /** Remove everything: phase snapshots, base tarballs, kept packages. */
+  all: boolean;
+  /** Keep at most this many phase snapshots per element set (newest use first). */
+  keep: number | undefined;
+  /** Remove phase snapshots not used for this many days, and base tarballs older than it. */
+  maxAgeDays: number | undefined;
+  /** Only say what would be removed. */
+  dryRun?: boolean;
+}
+
+export interface PrunedItem {
+  path: string;
+  bytes: number;
+  why: string;
+}
+
+async function sizeOf(path: string): Promise<number> {
+  const s = await stat(path).catch(() => undefined);
+  if (!s) return 0;
+  if (!s.isDirectory()) return s.size;
+  let total = 0;
+  for (const n of await readdir(path).catch(() => [] as string[])) total += await sizeOf(join(path, n));
+  return total;
+}
+
+/** Prunes the image cache `imageCache` as `opts` say; returns what was (or would be) removed. */
+export async function pruneCache(imageCache: string, opts: PruneOptions, now = Date.now()): Promise<PrunedItem[]> {
+  const dir = phaseCacheDir(imageCache);
+  const removed: PrunedItem[] = [];
+  const drop = async (path: string, why: string) => {
+    if (!(await stat(path).catch(() => undefined))) return;
+    removed.push({ path, bytes: await sizeOf(path), why });
+    if (!opts.dryRun) await rm(path, { recursive: true, force: true });
+  };
+  const dropEntry = async (e: PhaseCacheEntry, why: string) => {
+    removed.push({ path: e.archivePath, bytes: e.manifest.archiveBytes, why: `${e.manifest.label}: ${why}` });
+    if (!opts.dryRun) await removeEntry(e);
+  };
+  if (opts.all) {
+    for (const e of await listEntries(dir)) await dropEntry(e, 'all');
+    for (const sub of ['phase-cache', 'rootfs', 'apt-archives']) {
+      const names = await readdir(join(imageCache, sub)).catch(() => [] as string[]);
+      for (const n of names.sort()) await drop(join(imageCache, sub, n), 'all');
+    }
+    return removed;
+  }
+  const maxAgeMs = opts.maxAgeDays === undefined ? undefined : opts.maxAgeDays * 86_400_000;
+  const perGroup = new Map<string, number>();
+  for (const e of await listEntries(dir)) {
+    const n = (perGroup.get(e.manifest.group) ?? 0) + 1;
+    perGroup.set(e.manifest.group, n);
+    if (opts.keep !== undefined && n > opts.keep) await dropEntry(e, `more than ${opts.keep} of this element set`);
+    else if (maxAgeMs !== undefined && now - e.lastUsed.getTime() > maxAgeMs) await dropEntry(e, `unused for more than ${opts.maxAgeDays} days`);
+  }
+  for (const f of await strayFiles(dir)) await drop(f, 'incomplete entry');
+  if (maxAgeMs !== undefined) {
+    const rootfs = join(imageCache, 'rootfs');
+    for (const n of (await readdir(rootfs).catch(() => [] as string[])).sort()) {
+      if (!n.endsWith('.tar')) continue;
+      const s = await stat(join(rootfs, n)).catch(() => undefined);
+      if (s && now - s.mtimeMs > maxAgeMs) {
+        await drop(join(rootfs, n), `base tarball older than ${opts.maxAgeDays} days`);
+        await drop(join(rootfs, `${n}.key`), 'its tarball is removed');
+      }
+    }
+  }
+  return removed;
+}

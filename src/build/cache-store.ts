@@ -1,0 +1,123 @@
+/**
+ * The phase cache's files under `$DIB_IMAGE_CACHE/phase-cache`: per entry a snapshot archive
+ * `<key>.tar.zst` (or `<key>.tar`) and a manifest `<key>.json` with the key's inputs. An entry is
+ * complete when both exist (the archive is renamed into place first, the manifest last); the
+ * manifest's mtime is the entry's last use. Also the image cache's location (shared by the build,
+ * `tsdib plan` and `tsdib cache`).
+ */
+import { lstat, readdir, readFile, rename, rm, stat, utimes, writeFile } from 'node:fs/promises';
+import { homedir } from 'node:os';
+import { join, resolve } from 'node:path';
+import type { CacheKeyInputs } from './cache-key.js';
+
+export const PHASE_CACHE_DIR = 'phase-cache';
+
+/** A file a root.d hook declared as its input (a cached base tarball), as it was when used. */
+export interface BaseInput {
+  path: string;
+  size: number;
+  mtimeMs: number;
+  /** The hook rebuilds the file when it is older than this (days); absent: never. */
+  maxAgeDays?: number;
+}
+
+export interface PhaseCacheManifest {
+  key: string;
+  /** Entries of one element set and arch form a group (`tsdib cache prune --keep` counts per group). */
+  group: string;
+  label: string;
+  created: string;
+  /** The archive's file name, beside the manifest. */
+  archive: string;
+  archiveBytes: number;
+  /** Seconds the snapshot took to write. */
+  seconds: number;
+  inputs: CacheKeyInputs;
+  base: BaseInput[];
+}
+
+export interface PhaseCacheEntry {
+  manifest: PhaseCacheManifest;
+  manifestPath: string;
+  archivePath: string;
+  /** Last use (the manifest's mtime). */
+  lastUsed: Date;
+}
+
+/** The image cache directory: --image-cache, DIB_IMAGE_CACHE, or ~/.cache/tsdib. */
+export function imageCacheDir(flag: string | undefined, env: Readonly<Record<string, string | undefined>>): string {
+  return resolve(flag ?? (env['DIB_IMAGE_CACHE'] || join(env['HOME'] ?? homedir(), '.cache', 'tsdib')));
+}
+
+export function phaseCacheDir(imageCache: string): string {
+  return join(imageCache, PHASE_CACHE_DIR);
+}
+
+async function readManifest(path: string): Promise<PhaseCacheEntry | undefined> {
+  try {
+    const manifest = JSON.parse(await readFile(path, 'utf8')) as PhaseCacheManifest;
+    const archivePath = join(path, '..', manifest.archive);
+    await lstat(archivePath);
+    return { manifest, manifestPath: path, archivePath, lastUsed: (await stat(path)).mtime };
+  } catch {
+    return undefined;
+  }
+}
+
+export async function readEntry(dir: string, key: string): Promise<PhaseCacheEntry | undefined> {
+  return readManifest(join(dir, `${key}.json`));
+}
+
+/** Every complete entry, newest use first. */
+export async function listEntries(dir: string): Promise<PhaseCacheEntry[]> {
+  const names = (await readdir(dir).catch(() => [] as string[])).filter((n) => /^[0-9a-f]+\.json$/.test(n)).sort();
+  const entries = (await Promise.all(names.map((n) => readManifest(join(dir, n))))).filter((e): e is PhaseCacheEntry => e !== undefined);
+  return entries.sort((a, b) => b.lastUsed.getTime() - a.lastUsed.getTime() || a.manifest.key.localeCompare(b.manifest.key));
+}
+
+/** Marks an entry used now. */
+export async function touchEntry(entry: PhaseCacheEntry): Promise<void> {
+  const now = new Date();
+  await utimes(entry.manifestPath, now, now).catch(() => undefined);
+}
+
+/** Writes the manifest (to a temp name, then renamed: readers never see half a file). */
+export async function writeManifest(dir: string, manifest: PhaseCacheManifest): Promise<void> {
+  const path = join(dir, `${manifest.key}.json`);
+  const tmp = `${path}.partial.${process.pid}`;
+  await writeFile(tmp, `${JSON.stringify(manifest, null, 1)}\n`, { mode: 0o644 });
+  await rename(tmp, path);
+}
+
+/** Removes an entry: the manifest first, so nobody starts reading a half-removed entry. */
+export async function removeEntry(entry: PhaseCacheEntry): Promise<void> {
+  await rm(entry.manifestPath, { force: true });
+  await rm(entry.archivePath, { force: true });
+}
+
+/** Archives and manifests of entries that never completed, or whose other half is gone; temp files of dead builds. */
+export async function strayFiles(dir: string): Promise<string[]> {
+  const names = await readdir(dir).catch(() => [] as string[]);
+  const complete = new Set<string>();
+  for (const e of await listEntries(dir)) {
+    complete.add(`${e.manifest.key}.json`);
+    complete.add(e.manifest.archive);
+  }
+  const stray: string[] = [];
+  for (const n of names.sort()) {
+    if (complete.has(n)) continue;
+    const partial = /\.partial\.(\d+)$/.exec(n);
+    if (partial && processAlive(Number(partial[1]))) continue;
+    stray.push(join(dir, n));
+  }
+  return stray;
+}
+
+function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}

@@ -1,0 +1,202 @@
+/**
+ * The phase cache: a snapshot of the root tree after post-root.d and `leave chroot` (the tree is
+ * final; next comes the block device), keyed by every input up to that point (cache-key.ts). A
+ * build whose key matches an entry restores the snapshot instead of running root.d … post-root.d;
+ * so editing block-device.d, pre-finalise.d, finalise.d or cleanup.d hooks, the block-device config,
+ * the image size or the output types rebuilds from the snapshot.
+ *
+ * Base files: a root.d hook that unpacks a cached file (debian-rootfs's mmdebstrap tarball) appends
+ * `PATH<TAB>MAX_AGE_DAYS` to `$TMP_BUILD_DIR/phase-cache-inputs`; the entry is reused only while
+ * every such file is unchanged (size, mtime) and not older than its max age (when the hook would
+ * rebuild it).
+ *
+ * Off with `--no-cache` (no cache is read or written) or TSDIB_PHASE_CACHE=0 (this cache only).
+ * Snapshots are tar archives with numeric owners, xattrs and ACLs, zstd-compressed when zstd is
+ * installed (TSDIB_PHASE_CACHE_COMPRESS=none for plain tar). Each build keeps the newest
+ * TSDIB_PHASE_CACHE_KEEP (default 3) entries of its element set.
+ */
+import { createHash } from 'node:crypto';
+import { mkdir, readFile, rename, rm, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { BuildOptions } from '../cli/build-options.js';
+import { run, succeeds } from '../host/exec.js';
+import { mountsUnder } from '../host/mount.js';
+import { log } from '../log.js';
+import { cacheKey, cacheKeyInputs, describeKeyDifferences, type CacheKeyInputs } from './cache-key.js';
+import { pruneGroup } from './cache-prune.js';
+import { listEntries, phaseCacheDir, readEntry, touchEntry, writeManifest, type BaseInput, type PhaseCacheEntry, type PhaseCacheManifest } from './cache-store.js';
+import { need, type BuildContext } from './context.js';
+
+/** The file in TMP_BUILD_DIR where root.d hooks declare the cached files they used. */
+export const BASE_INPUTS_FILE = 'phase-cache-inputs';
+
+/** What the build decided about the phase cache (kept on the build context). */
+export interface PhaseCacheState {
+  dir: string;
+  key: string;
+  inputs: CacheKeyInputs;
+  group: string;
+  label: string;
+  /** The snapshot was restored: root.d … leave chroot are skipped. */
+  restored: boolean;
+}
+
+/** The same tar options for writing and reading: numeric owners, every xattr, ACLs. */
+const TAR_TREE_OPTIONS = ['--numeric-owner', '--xattrs', '--xattrs-include=*', '--acls'];
+
+export interface CacheDecision {
+  enabled: boolean;
+  /** Why the cache is off, or why the newest comparable entry does not match. */
+  reasons: string[];
+  entry?: PhaseCacheEntry;
+  key?: string;
+}
+
+/** Whether the phase cache is in use for these options, and why not. */
+export function phaseCacheDisabled(opts: Pick<BuildOptions, 'noCache'>, env: Readonly<Record<string, string | undefined>>): string | undefined {
+  if (opts.noCache) return '--no-cache';
+  if (env['TSDIB_PHASE_CACHE'] === '0') return 'TSDIB_PHASE_CACHE=0';
+  return undefined;
+}
+
+/** Entries of one element set and architecture form a group. */
+export function cacheGroup(opts: Pick<BuildOptions, 'elements' | 'arch' | 'skipBase'>): { group: string; label: string } {
+  const group = createHash('sha256').update(JSON.stringify([opts.elements, opts.arch, opts.skipBase])).digest('hex').slice(0, 16);
+  return { group, label: `${opts.skipBase ? '-n ' : ''}${opts.elements.join(' ')} (${opts.arch})` };
+}
+
+/** Why a base file no longer matches what the entry was built from (undefined: it matches). */
+async function baseMismatch(base: BaseInput, now = Date.now()): Promise<string | undefined> {
+  const s = await stat(base.path).catch(() => undefined);
+  if (!s) return `base file ${base.path} is gone`;
+  if (s.size !== base.size || Math.trunc(s.mtimeMs) !== Math.trunc(base.mtimeMs)) return `base file ${base.path} was rebuilt`;
+  if (base.maxAgeDays !== undefined && Math.floor((now - s.mtimeMs) / 86_400_000) > base.maxAgeDays) {
+    return `base file ${base.path} is older than ${base.maxAgeDays} days (its hook would rebuild it)`;
+  }
+  return undefined;
+}
+
+/**
+ * Looks the key up: the matching entry when it can be reused, else the reasons (what differs from
+ * the newest entry of the same group, or of any group).
+ */
+export async function decide(dir: string, key: string, inputs: CacheKeyInputs, group: string): Promise<CacheDecision> {
+  const entry = await readEntry(dir, key);
+  if (entry) {
+    const stale = (await Promise.all(entry.manifest.base.map((b) => baseMismatch(b)))).filter((r): r is string => r !== undefined);
+    if (stale.length === 0) return { enabled: true, reasons: [], entry, key };
+    return { enabled: true, reasons: stale, key };
+  }
+  const entries = await listEntries(dir);
+  const newest = entries.find((e) => e.manifest.group === group) ?? entries[0];
+  if (!newest) return { enabled: true, reasons: ['the cache is empty'], key };
+  const diff = describeKeyDifferences(newest.manifest.inputs, inputs);
+  const against = newest.manifest.group === group ? 'the newest entry of this element set' : `the newest entry (${newest.manifest.label})`;
+  return { enabled: true, reasons: diff.length > 0 ? diff.map((d) => `${d} (vs ${against})`) : [`no entry ${key}`], key };
+}
+
+/** Step `phase cache`: computes the key and, on a match, restores the snapshot into TMP_MOUNT_PATH. */
+export async function restorePhaseCache(ctx: BuildContext): Promise<void> {
+  const off = phaseCacheDisabled(ctx.opts, ctx.hostEnv);
+  if (off) {
+    log.info(`phase cache: off (${off})`);
+    return;
+  }
+  const plan = need(ctx.plan, 'plan');
+  const ws = need(ctx.workspace, 'workspace');
+  const dir = phaseCacheDir(need(ctx.imageCache, 'image cache'));
+  const inputs = await cacheKeyInputs({ elements: plan.elements, env: need(ctx.env, 'environment'), packages: ctx.opts.packages, skipBase: ctx.opts.skipBase, clearEnv: ctx.opts.clearEnv });
+  const key = cacheKey(inputs);
+  const { group, label } = cacheGroup(ctx.opts);
+  const state: PhaseCacheState = { dir, key, inputs, group, label, restored: false };
+  ctx.phaseCache = state;
+  const decision = await decide(dir, key, inputs, group);
+  if (!decision.entry) {
+    log.info(`phase cache: miss for ${key}: ${decision.reasons.join('; ')}`);
+    return;
+  }
+  const entry = decision.entry;
+  const t0 = performance.now();
+  await extractTree(entry.archivePath, ws.mountPath);
+  await touchEntry(entry);
+  state.restored = true;
+  log.info(`phase cache: reused ${key} (${(entry.manifest.archiveBytes / 1024 ** 2).toFixed(0)} MiB, made ${entry.manifest.created}) in ${((performance.now() - t0) / 1000).toFixed(1)} s: root.d … post-root.d skipped`);
+}
+
+/** Whether the pipeline must build the tree (no snapshot was restored). */
+export function treeNeedsBuilding(ctx: BuildContext): boolean {
+  return !ctx.phaseCache?.restored;
+}
+
+async function compressor(env: Readonly<Record<string, string | undefined>>): Promise<'zstd' | 'none'> {
+  const want = env['TSDIB_PHASE_CACHE_COMPRESS'];
+  if (want === 'none') return 'none';
+  return (await succeeds('zstd', ['--version'], { step: 'phase cache' })) ? 'zstd' : 'none';
+}
+
+/** Reads the base files root.d hooks declared (see BASE_INPUTS_FILE). */
+async function declaredBaseInputs(buildDir: string): Promise<BaseInput[]> {
+  const text = await readFile(join(buildDir, BASE_INPUTS_FILE), 'utf8').catch(() => '');
+  const out: BaseInput[] = [];
+  for (const line of text.split('\n')) {
+    const [path, maxAge] = line.split('\t');
+    if (!path) continue;
+    const s = await stat(path).catch(() => undefined);
+    if (!s) continue;
+    const days = maxAge !== undefined && /^\d+$/.test(maxAge.trim()) ? Number(maxAge.trim()) : undefined;
+    out.push({ path, size: s.size, mtimeMs: s.mtimeMs, ...(days !== undefined ? { maxAgeDays: days } : {}) });
+  }
+  return out;
+}
+
+/** Step `snapshot`: stores the finished tree under the build's key (not after a restore, not when off). */
+export async function savePhaseCache(ctx: BuildContext): Promise<void> {
+  const state = ctx.phaseCache;
+  if (!state || state.restored) return;
+  const ws = need(ctx.workspace, 'workspace');
+  const left = await mountsUnder(ws.mountPath);
+  if (left.length > 0) {
+    log.warn(`phase cache: not saved, still mounted below the tree: ${left.join(', ')}`);
+    return;
+  }
+  await mkdir(state.dir, { recursive: true });
+  const kind = await compressor(ctx.hostEnv);
+  const archive = `${state.key}.tar${kind === 'zstd' ? '.zst' : ''}`;
+  const t0 = performance.now();
+  const target = join(state.dir, archive);
+  const tmp = `${target}.partial.${process.pid}`;
+  try {
+    await createTreeArchive(ws.mountPath, tmp, kind);
+    await rename(tmp, target);
+  } finally {
+    await rm(tmp, { force: true });
+  }
+  const seconds = (performance.now() - t0) / 1000;
+  const manifest: PhaseCacheManifest = {
+    key: state.key,
+    group: state.group,
+    label: state.label,
+    created: new Date().toISOString(),
+    archive,
+    archiveBytes: (await stat(target)).size,
+    seconds: Math.round(seconds * 10) / 10,
+    inputs: state.inputs,
+    base: await declaredBaseInputs(ws.dir),
+  };
+  await writeManifest(state.dir, manifest);
+  log.info(`phase cache: saved ${state.key} (${(manifest.archiveBytes / 1024 ** 2).toFixed(0)} MiB ${kind === 'zstd' ? 'tar.zst' : 'tar'}) in ${seconds.toFixed(1)} s`);
+  const keep = Number(ctx.hostEnv['TSDIB_PHASE_CACHE_KEEP'] ?? 3);
+  const removed = await pruneGroup(state.dir, state.group, Number.isInteger(keep) && keep >= 1 ? keep : 3);
+  if (removed.length > 0) log.info(`phase cache: removed ${removed.length} older entr${removed.length === 1 ? 'y' : 'ies'} of ${state.label}`);
+}
+
+/** tar of `root` (numeric owners, xattrs, ACLs), optionally through zstd. */
+export async function createTreeArchive(root: string, file: string, kind: 'zstd' | 'none'): Promise<void> {
+  const compress = kind === 'zstd' ? ['--use-compress-program=zstd -1 -T0 -q'] : [];
+  await run('tar', ['-C', root, ...TAR_TREE_OPTIONS, '--format=posix', '--pax-option=delete=atime,delete=ctime', '--warning=no-file-ignored', ...compress, '-cf', file, '.'], { step: 'phase cache: save' });
+}
+
+export async function extractTree(file: string, root: string): Promise<void> {
+  const decompress = file.endsWith('.zst') ? ['--use-compress-program=zstd -d -q'] : [];
+  await run('tar', ['-C', root, ...TAR_TREE_OPTIONS, '--same-permissions', '--same-owner', ...decompress, '-xf', file], { step: 'phase cache: restore' });
+}
