@@ -3,7 +3,7 @@
 // and (as root) the host packages via `tsdib doctor --install`. Runs before `npm test` and
 // `npm run image`; every step is skipped when already done, so it is cheap to run again.
 import { execFileSync } from 'node:child_process';
-import { existsSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -16,7 +16,18 @@ const installedLock = join(root, 'node_modules', '.package-lock.json');
 if (!existsSync(installedLock) || mtime(join(root, 'package-lock.json')) > mtime(installedLock)) {
   sh('npm', ['ci', '--no-audit', '--no-fund']);
 }
-sh('npx', ['tsc', '-p', 'tsconfig.json']);
+// Skip the compile when dist/ is newer than every source file: a rebuild rewrites dist/ under any
+// tsdib process already running from it (the test suite runs this while other tests use dist/).
+const stamp = join(root, 'dist', '.build-stamp');
+const newestSource = (dir) =>
+  readdirSync(dir, { withFileTypes: true }).reduce((t, e) => {
+    const p = join(dir, e.name);
+    return Math.max(t, e.isDirectory() ? newestSource(p) : mtime(p));
+  }, 0);
+if (mtime(stamp) <= Math.max(newestSource(join(root, 'src')), mtime(join(root, 'tsconfig.json')), mtime(installedLock))) {
+  sh('npx', ['tsc', '-p', 'tsconfig.json']);
+  writeFileSync(stamp, `${new Date().toISOString()}\n`);
+}
 
 const doctor = ['dist/cli/main.js', 'doctor', ...(forTests ? ['--for-tests'] : [])];
 if (process.getuid?.() === 0) {

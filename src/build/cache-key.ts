@@ -5,13 +5,15 @@
  * input differs from a cached entry.
  *
  * What goes in:
- * - tsdib: its version and a hash of the runner's code (build/, elements/, host/ of the running tsdib);
+ * - tsdib: its version and a hash of the runner's code (build/, elements/, host/ of the running tsdib)
+ *   and of the shell library hooks source ($_LIB);
  * - every expanded element, in order: each file's relative path, mode and content (symlinks: target
  *   and, when it resolves, what it points at), except the phases that run after the snapshot
  *   (block-device.d, pre-finalise.d, finalise.d, cleanup.d) and what DIB never merges (tests,
  *   __pycache__, *.pyc);
- * - the variables hooks see, minus the build's own paths and the terminal/session noise listed in
- *   VOLATILE_VARIABLES (every DIB_* variable is in);
+ * - the variables hooks see, minus the build's own paths, the outputs (IMAGE_NAME, IMAGE_TYPES), the
+ *   command line as a string (DIB_ARGS, DIB_ENV: their parts are keyed one by one) and the
+ *   terminal/session noise listed in VOLATILE_VARIABLES (every other DIB_* variable is in);
  * - the flags that reach the tree but not the environment (-p packages, -n, -c).
  * Base tarballs a root.d hook declares (see phase-cache.ts) are checked when an entry is looked up.
  */
@@ -38,6 +40,8 @@ export const VOLATILE_VARIABLES: readonly RegExp[] = [
   /^TMP_(BUILD_DIR|IMAGE_DIR|MOUNT_PATH|HOOKS_PATH)$/,
   /^TARGET_ROOT$/,
   /^(ELEMENTS_PATH|IMAGE_ELEMENT_YAML)$/,
+  // the outputs (-o, -t) and the command line as one string: they shape what happens after the snapshot
+  /^(IMAGE_NAME|IMAGE_TYPES|DIB_ARGS|DIB_ENV)$/,
   /^BASH_FUNC_get_image_element_array(%%|\(\))$/,
   /^(TMPDIR|TMP|TEMP|TEMPDIR)$/,
   /^(PWD|OLDPWD|SHLVL|_|PS[1-4]|PROMPT_COMMAND|HIST[A-Z]*|MAIL|MAILCHECK)$/,
@@ -130,13 +134,14 @@ export async function hashElements(elements: readonly Pick<Element, 'name' | 'pa
 
 let toolHash: Promise<CacheKeyInputs['tool']> | undefined;
 
-/** tsdib's version and a hash of the code that runs hooks (dist/ or src/: build, elements, host). */
+/** tsdib's version and a hash of the code that runs hooks (dist/ or src/: build, elements, host; lib/). */
 export function toolIdentity(): Promise<CacheKeyInputs['tool']> {
   toolHash ??= (async () => {
     const codeRoot = join(dirname(fileURLToPath(import.meta.url)), '..');
     const pkg = JSON.parse(await readFile(join(codeRoot, '..', 'package.json'), 'utf8').catch(() => '{}')) as { version?: string };
     const parts: string[] = [];
-    for (const sub of ['build', 'elements', 'host']) {
+    // the runner's code, and the shell library hooks get as $_LIB (lib/ at the package root)
+    for (const sub of ['build', 'elements', 'host', '../lib']) {
       const files = await hashElementFiles(join(codeRoot, sub)).catch(() => ({}));
       for (const [f, h] of Object.entries(files)) if (!f.endsWith('.map') && !f.endsWith('.d.ts')) parts.push(`${sub}/${f}:${h}`);
     }

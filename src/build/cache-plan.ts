@@ -7,6 +7,7 @@ import type { BuildOptions } from '../cli/build-options.js';
 import type { Plan } from '../elements/plan.js';
 import { cacheKey, cacheKeyInputs } from './cache-key.js';
 import { imageCacheDir, phaseCacheDir } from './cache-store.js';
+import { dibCompatVariables } from './dib-compat-env.js';
 import { buildEnvironment } from './environment.js';
 import { cacheGroup, decide, phaseCacheDisabled } from './phase-cache.js';
 import { dibArch } from './prepare.js';
@@ -38,6 +39,8 @@ export function plannedHookEnvironment(opts: BuildOptions, plan: Plan, hostEnv: 
     hostEnv,
   });
   if (hostEnv['FS_TYPE']) env['FS_TYPE'] = hostEnv['FS_TYPE'];
+  // DIB_ARGS and DIB_ENV (the command line) are not keyed: the plan's own argv does not matter
+  Object.assign(env, dibCompatVariables({ hostEnv, argv: [], searchPath: plan.searchPath, elements: plan.elements }));
   return env;
 }
 

@@ -32,6 +32,8 @@ export interface PhaseCacheManifest {
   archiveBytes: number;
   /** Seconds the snapshot took to write. */
   seconds: number;
+  /** `du -s -x -k` of the tree when it was saved (the image-size step's input). */
+  treeKiB?: number;
   inputs: CacheKeyInputs;
   base: BaseInput[];
 }

@@ -16,6 +16,7 @@ import { log } from '../log.js';
 import { need, type BuildContext } from './context.js';
 import { computeImageSize, treeUsageKiB } from './image-size.js';
 import { unmountHookMountsBelow } from './dib-compat-mounts.js';
+import { deferredTreeKiB, restoreIntoImage } from './phase-cache.js';
 import { rootFsParams } from './prepare.js';
 import { tidyImage } from './tidy.js';
 
@@ -36,7 +37,7 @@ export async function sizeImage(ctx: BuildContext): Promise<void> {
   const env = ctx.hostEnv;
   const fs = rootFsParams(ctx);
   const size = computeImageSize({
-    treeKiB: await treeUsageKiB(ws.mountPath),
+    treeKiB: deferredTreeKiB(ctx) ?? (await treeUsageKiB(ws.mountPath)),
     imageSizeGB: ctx.opts.imageSizeGB ?? (env['DIB_IMAGE_SIZE'] ? Number(env['DIB_IMAGE_SIZE']) : undefined),
     imageExtraSizeMB: ctx.opts.imageExtraSizeMB ?? (env['DIB_IMAGE_EXTRA_SIZE'] ? Number(env['DIB_IMAGE_EXTRA_SIZE']) : undefined),
     journalSizeMB: ctx.opts.mkfsJournalSizeMB ?? Number(env['DIB_JOURNAL_SIZE'] || 64),
@@ -84,7 +85,8 @@ function builtPath(ctx: BuildContext): string {
 export async function copyRootTree(ctx: BuildContext): Promise<void> {
   const ws = need(ctx.workspace, 'workspace');
   const built = builtPath(ctx);
-  await run('cp', ['-a', `${built}/.`, `${ws.mountPath}/`], { step: 'copy tree' });
+  // a phase-cache snapshot not unpacked yet goes straight into the image (phase-cache.ts)
+  if (!(await restoreIntoImage(ctx))) await run('cp', ['-a', `${built}/.`, `${ws.mountPath}/`], { step: 'copy tree' });
   await removeDirSafely(built);
 }
 

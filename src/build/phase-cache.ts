@@ -26,6 +26,8 @@ import { cacheKey, cacheKeyInputs, describeKeyDifferences, type CacheKeyInputs }
 import { pruneGroup } from './cache-prune.js';
 import { listEntries, phaseCacheDir, readEntry, touchEntry, writeManifest, type BaseInput, type PhaseCacheEntry, type PhaseCacheManifest } from './cache-store.js';
 import { need, type BuildContext } from './context.js';
+import { treeUsageKiB } from './image-size.js';
+import { rootFsParams } from './prepare.js';
 
 /** The file in TMP_BUILD_DIR where root.d hooks declare the cached files they used. */
 export const BASE_INPUTS_FILE = 'phase-cache-inputs';
@@ -39,6 +41,11 @@ export interface PhaseCacheState {
   label: string;
   /** The snapshot was restored: root.d … leave chroot are skipped. */
   restored: boolean;
+  /**
+   * Set when the snapshot goes straight into the mounted image at `copy tree` (one copy fewer):
+   * the archive and the tree's size (`du -k`) recorded when it was saved.
+   */
+  deferred?: { archive: string; treeKiB: number };
 }
 
 /** The same tar options for writing and reading: numeric owners, every xattr, ACLs. */
@@ -116,11 +123,46 @@ export async function restorePhaseCache(ctx: BuildContext): Promise<void> {
     return;
   }
   const entry = decision.entry;
-  const t0 = performance.now();
-  await extractTree(entry.archivePath, ws.mountPath);
+  const what = `phase cache: reusing ${key} (${(entry.manifest.archiveBytes / 1024 ** 2).toFixed(0)} MiB, made ${entry.manifest.created}): root.d … post-root.d skipped`;
   await touchEntry(entry);
   state.restored = true;
-  log.info(`phase cache: reused ${key} (${(entry.manifest.archiveBytes / 1024 ** 2).toFixed(0)} MiB, made ${entry.manifest.created}) in ${((performance.now() - t0) / 1000).toFixed(1)} s: root.d … post-root.d skipped`);
+  if (entry.manifest.treeKiB !== undefined && extractsIntoImage(ctx)) {
+    state.deferred = { archive: entry.archivePath, treeKiB: entry.manifest.treeKiB };
+    log.info(`${what}; the snapshot is unpacked into the mounted image at \`copy tree\``);
+    return;
+  }
+  const t0 = performance.now();
+  await extractTree(entry.archivePath, ws.mountPath);
+  log.info(`${what}; restored in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+}
+
+/** Block-device plugins whose mounted filesystems take tar's owners, modes, xattrs and ACLs as `cp -a` does. */
+const DIRECT_PLUGINS: ReadonlySet<string> = new Set(['local_loop', 'partitioning', 'lvm', 'mkfs', 'mount', 'fstab']);
+const DIRECT_FS_TYPES: ReadonlySet<string> = new Set(['ext2', 'ext3', 'ext4', 'xfs', 'btrfs', 'vfat']);
+
+/** Whether the snapshot can go straight into the mounted image (no zpool; filesystems with xattrs and ACLs, or a staged ESP). */
+function extractsIntoImage(ctx: BuildContext): boolean {
+  if (ctx.hostEnv['TSDIB_PHASE_CACHE_DIRECT'] === '0') return false;
+  const graph = ctx.graph;
+  if (!graph) return false;
+  const rootType = rootFsParams(ctx).rootFsType;
+  return graph.nodes.every((n) => DIRECT_PLUGINS.has(n.plugin) && (n.plugin !== 'mkfs' || DIRECT_FS_TYPES.has(String(n.config['type'] ?? rootType))));
+}
+
+/** The tree's size for the image-size step when the tree is not unpacked yet (undefined: measure the tree). */
+export function deferredTreeKiB(ctx: BuildContext): number | undefined {
+  return ctx.phaseCache?.deferred?.treeKiB;
+}
+
+/**
+ * `copy tree` after a deferred restore: unpacks the snapshot into the mounted filesystems. Returns
+ * false when there is nothing deferred (the tree is copied as usual).
+ */
+export async function restoreIntoImage(ctx: BuildContext): Promise<boolean> {
+  const deferred = ctx.phaseCache?.deferred;
+  if (!deferred) return false;
+  await extractTree(deferred.archive, need(ctx.workspace, 'workspace').mountPath);
+  return true;
 }
 
 /** Whether the pipeline must build the tree (no snapshot was restored). */
@@ -172,8 +214,10 @@ export async function savePhaseCache(ctx: BuildContext): Promise<void> {
     await rm(tmp, { force: true });
   }
   const seconds = (performance.now() - t0) / 1000;
+  const treeKiB = await treeUsageKiB(ws.mountPath);
   const manifest: PhaseCacheManifest = {
     key: state.key,
+    treeKiB,
     group: state.group,
     label: state.label,
     created: new Date().toISOString(),

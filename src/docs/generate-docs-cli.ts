@@ -4,11 +4,7 @@
  */
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { generateDocs } from './generate-docs.js';
-
-/** The repository root: two levels above dist/docs/ (or src/docs/). */
-export const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
+import { generateDocs, REPO_ROOT } from './generate-docs.js';
 
 async function main(check: boolean): Promise<number> {
   const stale: string[] = [];

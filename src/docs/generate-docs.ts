@@ -3,15 +3,19 @@
  * test/unit/docs/docs-fresh.test.ts fails when the files on disk differ. Output depends on the
  * code only: no dates, fixed width, English.
  */
+import { fileURLToPath } from 'node:url';
 import { renderBlockDeviceReference } from './render-block-device-reference.js';
 import { renderCliReference } from './render-cli-reference.js';
 import { renderLintRulesReference } from './render-lint-rules-reference.js';
-import { renderPhasesReference } from './render-phases-reference.js';
+import { renderElementsDoc } from './phase-table.js';
+
+/** The repository root: two levels above dist/docs/ (or src/docs/). */
+export const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
 export async function generateDocs(): Promise<Record<string, string>> {
   return {
     'docs/reference/cli.md': await renderCliReference(),
-    'docs/reference/phases.md': renderPhasesReference(),
+    'docs/elements.md': await renderElementsDoc(REPO_ROOT),
     'docs/reference/block-device.md': renderBlockDeviceReference(),
     'docs/reference/lint-rules.md': renderLintRulesReference(),
   };

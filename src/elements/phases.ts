@@ -61,7 +61,7 @@ export const PHASE_CONTRACT: Record<Phase, PhaseContract> = {
   },
   'block-device.d': {
     inChroot: false,
-    purpose: 'Prepare the block device; a line `IMAGE_BLOCK_DEVICE=...` on stdout replaces the block-device config (legacy DIB).',
+    purpose: 'Adjust things before the block device is made (the disk itself comes from the block-device config; DIB\'s legacy `IMAGE_BLOCK_DEVICE=` output is refused with a clear error).',
     env: [...COMMON_OUTSIDE, 'DIB_IMAGE_SIZE'],
   },
   'pre-finalise.d': {

@@ -1,4 +1,5 @@
-// `tsdib debian vm -t qcow2,tar`: one build shared by every test here; the qcow2 boots to a login
+// The README's image command (`npm run image`, i.e. `tsdib debian vm -t qcow2,tar -o out/debian`),
+// run as written in README.md: one build shared by every test here; the qcow2 boots to a login
 // prompt under SeaBIOS and under OVMF, and the tar holds the same tree as the image's root fs.
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -6,8 +7,10 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { skipUnless } from '../helpers/resources.js';
 import { bootToPrompt } from './helpers/boot.js';
-import { runBuild, tail, type BuildRun } from './helpers/build.js';
+import { REPO_ROOT } from '../helpers/cli.js';
+import { runShellCommand, tail, type BuildRun } from './helpers/build.js';
 import { diffListings, listRootFilesystem, listTar, qcow2ToRaw } from './helpers/image-tree.js';
+import { readmeImageCommand } from './helpers/readme-command.js';
 import { e2eMissing } from './helpers/requirements.js';
 
 const missing = e2eMissing();
@@ -18,23 +21,27 @@ const BOOT_TIMEOUT = 10 * 60_000;
 // writer leaves out what is inside /proc, /sys and /dev (the directories themselves are compared).
 const notInRootFs = (p: string) => ['/boot/efi/', '/proc/', '/sys/', '/dev/'].some((d) => p.startsWith(d));
 
-describe.skipIf(skip)('tsdib debian vm -t qcow2,tar', () => {
+describe.skipIf(skip)("README's `npm run image`: tsdib debian vm -t qcow2,tar", () => {
   let dir: string;
   let build: BuildRun;
   let prefix: string;
 
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'tsdib-e2e-debian-'));
-    prefix = join(dir, 'deb');
-    build = await runBuild(['debian', 'vm', '-t', 'qcow2,tar', '-o', prefix]);
-    process.stdout.write(`debian vm built in ${build.seconds.toFixed(0)} s (exit ${build.status})\n`);
+    prefix = join(REPO_ROOT, 'out', 'debian');
+    rmSync(`${prefix}.qcow2`, { force: true });
+    rmSync(`${prefix}.tar`, { force: true });
+    const command = readmeImageCommand();
+    build = await runShellCommand(command);
+    process.stdout.write(`README's \`${command}\` (debian vm) built in ${build.seconds.toFixed(0)} s (exit ${build.status})\n`);
   }, 30 * 60_000);
 
   afterAll(() => {
     if (dir) rmSync(dir, { recursive: true, force: true });
+    if (prefix) for (const ext of ['qcow2', 'tar']) rmSync(`${prefix}.${ext}`, { force: true });
   });
 
-  it('exits 0 and writes deb.qcow2 and deb.tar', () => {
+  it('exits 0 and writes out/debian.qcow2 and out/debian.tar', () => {
     expect(build.status, tail(build.output)).toBe(0);
     expect(statSync(`${prefix}.qcow2`).size).toBeGreaterThan(50 * 1024 * 1024);
     expect(statSync(`${prefix}.tar`).size).toBeGreaterThan(100 * 1024 * 1024);

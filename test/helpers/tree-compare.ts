@@ -77,6 +77,11 @@ export const VOLATILE: VolatileRule[] = [
     why: "DIB makes the tar while the host's /dev is still bind-mounted on the target (finalise_base unmounts only /tmp), so the tar holds the host's device nodes of that moment (loop devices come and go)",
   },
   {
+    pattern: '/etc/iscsi/initiatorname.iscsi',
+    what: 'size',
+    why: "open-iscsi's postinst writes a random initiator name whose hex part is not zero-padded: 11 or 12 digits (348 or 349 bytes) from one run to the next",
+  },
+  {
     pattern: '/boot/initrd.img-*',
     what: 'size',
     why: 'the initramfs (gzip-compressed cpio made by update-initramfs) embeds build times; its size changed by ~100 bytes between runs',
@@ -325,11 +330,14 @@ export async function readTarEntries(tarFile: string, opts: WalkOptions = {}): P
       }
       if (longName !== undefined) name = longName;
       if (attrs.has('path')) name = attrs.get('path')!.toString('utf8');
+      // GNU tar's PAX sparse formats (0.1, 1.0: `tar --sparse --format=posix`) keep the real name apart
+      if (attrs.has('GNU.sparse.name')) name = attrs.get('GNU.sparse.name')!.toString('utf8');
       let link = cstr(h, 157, 100).toString('utf8');
       if (longLink !== undefined) link = longLink;
       if (attrs.has('linkpath')) link = attrs.get('linkpath')!.toString('utf8');
 
-      const realSize = attrs.has('size') ? Number(attrs.get('size')!.toString()) : size;
+      const sparseSize = attrs.get('GNU.sparse.realsize') ?? attrs.get('GNU.sparse.size');
+      const realSize = sparseSize ? Number(sparseSize.toString()) : attrs.has('size') ? Number(attrs.get('size')!.toString()) : size;
       const type: EntryType | undefined = (
         {
           '0': 'file',

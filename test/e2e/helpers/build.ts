@@ -48,9 +48,25 @@ export async function runBuild(
   args: string[],
   opts: { env?: Record<string, string>; timeoutMs?: number; interruptWhen?: RegExp; signal?: NodeJS.Signals } = {},
 ): Promise<BuildRun> {
+  return runProgram(process.execPath, [CLI, ...args], opts);
+}
+
+/** Runs a shell command line as a user types it (e.g. the README's `npm run image`) in the repo. */
+export async function runShellCommand(
+  commandLine: string,
+  opts: { env?: Record<string, string>; timeoutMs?: number } = {},
+): Promise<BuildRun> {
+  return runProgram('sh', ['-c', commandLine], opts);
+}
+
+async function runProgram(
+  program: string,
+  args: string[],
+  opts: { env?: Record<string, string>; timeoutMs?: number; interruptWhen?: RegExp; signal?: NodeJS.Signals } = {},
+): Promise<BuildRun> {
   mkdirSync(E2E_CACHE, { recursive: true });
   const t0 = performance.now();
-  const child = spawn(process.execPath, [CLI, ...args], {
+  const child = spawn(program, args, {
     cwd: REPO_ROOT,
     env: { ...process.env, DIB_IMAGE_CACHE: E2E_CACHE, ...opts.env },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -121,3 +121,17 @@ export function diffListings(a: Listing, b: Listing, names: [string, string], ma
   for (const [p, w] of b.entries) if (!a.entries.has(p)) out.push(`only in ${names[1]}: ${p} (${w})`);
   return out.slice(0, max);
 }
+
+/** The same listing from a squashfs output, read with unsquashfs (numeric owners). */
+export function listSquashfs(image: string, skip: (p: string) => boolean): Listing {
+  const entries = new Map<string, string>();
+  for (const line of sh('unsquashfs', ['-lln', '-d', '', image]).split('\n')) {
+    const m = /^(\S)(\S{9})\s+(\d+)\/(\d+)\s+\S+(?:,\s*\S+)?\s+\S+\s+\S+\s?(.*)$/.exec(line);
+    if (!m) continue;
+    const [, t = '', perms = '', uid, gid, rest = ''] = m;
+    const path = rest.replace(/ -> .*$/, '') || '/';
+    if (skip(path)) continue;
+    entries.set(path, `${TAR_TYPES[t] ?? t} ${modeFromString(perms).toString(8)} ${uid} ${gid}`);
+  }
+  return { entries };
+}

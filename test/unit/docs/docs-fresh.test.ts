@@ -42,7 +42,9 @@ describe('generated docs', () => {
   });
 
   it('the phases reference has a row per phase and the block-device one a section per plugin', () => {
-    for (const p of PHASES) expect(docs['docs/reference/phases.md']).toContain(`| \`${p}\` |`);
+    for (const p of PHASES) expect(docs['docs/elements.md']).toContain(`| \`${p}\` |`);
+    expect(docs['docs/elements.md']).toMatch(/\| `finalise\.d` \| inside the chroot \|/);
+    expect(docs['docs/elements.md']).toMatch(/\| `root\.d` \| outside \(host\) \|/);
     for (const kind of Object.keys(PLUGINS)) expect(docs['docs/reference/block-device.md']).toContain(`### \`${kind}\``);
     for (const r of LINT_RULES) expect(docs['docs/reference/lint-rules.md']).toContain(`| \`${r.id}\` |`);
   });

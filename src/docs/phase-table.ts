@@ -1,9 +1,10 @@
 /**
- * Generates the phase-contract table of docs/elements.md from PHASE_CONTRACT and the variables the
- * runner gives every hook, so the documentation cannot drift from the code. A unit test checks the
- * file; `node -e "import('./dist/build/phase-doc.js').then((m) => m.writeElementsDoc())"` rewrites it.
+ * The phase-contract table of docs/elements.md, from PHASE_CONTRACT and the variables the runner
+ * gives every hook, so the documentation cannot drift from the code. `npm run docs` rewrites the
+ * marked block; test/unit/docs/docs-fresh.test.ts fails when it is stale.
  */
-import { readFile, writeFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { PHASE_CONTRACT, PHASES } from '../elements/phases.js';
 
 export const BEGIN = '<!-- phase-table:begin (generated from PHASE_CONTRACT; do not edit) -->';
@@ -60,6 +61,7 @@ export function withPhaseTable(doc: string): string {
   return `${doc.slice(0, a)}${phaseTable()}${doc.slice(b + END.length)}`;
 }
 
-export async function writeElementsDoc(file = 'docs/elements.md'): Promise<void> {
-  await writeFile(file, withPhaseTable(await readFile(file, 'utf8')));
+/** docs/elements.md with its generated table brought up to date (the rest is hand-written). */
+export async function renderElementsDoc(repoRoot: string): Promise<string> {
+  return withPhaseTable(await readFile(join(repoRoot, 'docs', 'elements.md'), 'utf8'));
 }
