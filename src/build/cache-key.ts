@@ -11,7 +11,7 @@
  *   and, when it resolves, what it points at), except the phases that run after the snapshot
  *   (block-device.d, pre-finalise.d, finalise.d, cleanup.d) and what DIB never merges (tests,
  *   __pycache__, *.pyc);
- * - the variables hooks see, minus the build's own paths, the outputs (IMAGE_NAME, IMAGE_TYPES), the
+ * - the variables hooks see (a variable naming a file: with the file's content), minus the build's own paths, the outputs (IMAGE_NAME, IMAGE_TYPES), the
  *   command line as a string (DIB_ARGS, DIB_ENV: their parts are keyed one by one) and the
  *   terminal/session noise listed in VOLATILE_VARIABLES (every other DIB_* variable is in);
  * - the flags that reach the tree but not the environment (-p packages, -n, -c).
@@ -77,13 +77,25 @@ export function cacheKey(inputs: CacheKeyInputs): string {
   return sha(JSON.stringify([inputs.version, inputs.tool, inputs.flags, inputs.elements.map((e) => [e.name, e.hash]), Object.entries(inputs.env)])).slice(0, 32);
 }
 
-/** Hash per variable, without the volatile ones, sorted by name. */
-export function keyEnvironment(env: Readonly<Record<string, string | undefined>>): Record<string, string> {
+/** Files above this size are keyed by size and mtime instead of content. */
+const HASHED_FILE_MAX_BYTES = 64 * 1024 ** 2;
+
+/** A variable naming a file (DIB_DEV_USER_AUTHORIZED_KEYS, DIB_APT_KEYRING, …) is keyed with the file's content. */
+async function fileFingerprint(value: string): Promise<string> {
+  if (!value.startsWith('/') || value.includes('\n')) return '';
+  const s = await stat(value).catch(() => undefined);
+  if (!s?.isFile()) return '';
+  if (s.size > HASHED_FILE_MAX_BYTES) return `|file:${s.size}:${Math.trunc(s.mtimeMs)}`;
+  return `|file:${sha(await readFile(value))}`;
+}
+
+/** Hash per variable (and the file it names, if any), without the volatile ones, sorted by name. */
+export async function keyEnvironment(env: Readonly<Record<string, string | undefined>>): Promise<Record<string, string>> {
   const out: Record<string, string> = {};
   for (const name of Object.keys(env).sort()) {
     const value = env[name];
     if (value === undefined || isVolatileVariable(name)) continue;
-    out[name] = short(`${name}=${value}`);
+    out[name] = short(`${name}=${value}${await fileFingerprint(value)}`);
   }
   return out;
 }
@@ -166,7 +178,7 @@ export async function cacheKeyInputs(req: KeyInputsRequest): Promise<CacheKeyInp
     tool: await toolIdentity(),
     flags: { '-p': req.packages.join(','), '-n': String(req.skipBase), '-c': String(req.clearEnv) },
     elements: await hashElements(req.elements),
-    env: keyEnvironment(req.env),
+    env: await keyEnvironment(req.env),
   };
 }
 

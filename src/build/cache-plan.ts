@@ -16,6 +16,8 @@ export interface PhaseCachePlan {
   dir: string;
   status: 'reuse' | 'build' | 'off';
   key?: string;
+  /** The entry a `build` status's reasons compare with. */
+  comparedWith?: string;
   reasons: string[];
 }
 
@@ -54,7 +56,7 @@ export async function planPhaseCache(opts: BuildOptions, plan: Plan, hostEnv: Re
   const key = cacheKey(inputs);
   const d = await decide(dir, key, inputs, cacheGroup(opts).group);
   if (d.entry) return { dir, status: 'reuse', key, reasons: [`entry ${key} matches (made ${d.entry.manifest.created})`] };
-  return { dir, status: 'build', key, reasons: d.reasons };
+  return { dir, status: 'build', key, reasons: d.reasons, ...(d.comparedWith ? { comparedWith: d.comparedWith } : {}) };
 }
 
 /** Lines for the text plan. */
@@ -67,6 +69,7 @@ export function formatPhaseCachePlan(p: PhaseCachePlan): string {
         : 'Phase cache: root.d … post-root.d will run (then a snapshot is saved)';
   const lines = [head, `  dir: ${p.dir}`];
   if (p.key) lines.push(`  key: ${p.key}`);
+  if (p.comparedWith) lines.push(`  compared with ${p.comparedWith}:`);
   if (p.status !== 'off') for (const r of p.reasons) lines.push(`  ${p.status === 'reuse' ? '' : 'why not: '}${r}`);
   return `${lines.join('\n')}\n`;
 }

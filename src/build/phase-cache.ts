@@ -16,15 +16,16 @@
  * TSDIB_PHASE_CACHE_KEEP (default 3) entries of its element set.
  */
 import { createHash } from 'node:crypto';
-import { mkdir, readFile, rename, rm, stat } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rename, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { BuildOptions } from '../cli/build-options.js';
+import { blockDeviceFailed, isTsdibError } from '../errors.js';
 import { run, succeeds } from '../host/exec.js';
 import { mountsUnder } from '../host/mount.js';
 import { log } from '../log.js';
 import { cacheKey, cacheKeyInputs, describeKeyDifferences, type CacheKeyInputs } from './cache-key.js';
 import { pruneGroup } from './cache-prune.js';
-import { listEntries, phaseCacheDir, readEntry, touchEntry, writeManifest, type BaseInput, type PhaseCacheEntry, type PhaseCacheManifest } from './cache-store.js';
+import { listEntries, phaseCacheDir, readEntry, removeEntry, touchEntry, writeManifest, type BaseInput, type PhaseCacheEntry, type PhaseCacheManifest } from './cache-store.js';
 import { need, type BuildContext } from './context.js';
 import { treeUsageKiB } from './image-size.js';
 import { rootFsParams } from './prepare.js';
@@ -57,6 +58,8 @@ export interface CacheDecision {
   reasons: string[];
   entry?: PhaseCacheEntry;
   key?: string;
+  /** The entry the reasons compare with, e.g. `the newest entry of this element set (1f3c…, 2026-…)`. */
+  comparedWith?: string;
 }
 
 /** Whether the phase cache is in use for these options, and why not. */
@@ -76,7 +79,7 @@ export function cacheGroup(opts: Pick<BuildOptions, 'elements' | 'arch' | 'skipB
 async function baseMismatch(base: BaseInput, now = Date.now()): Promise<string | undefined> {
   const s = await stat(base.path).catch(() => undefined);
   if (!s) return `base file ${base.path} is gone`;
-  if (s.size !== base.size || Math.trunc(s.mtimeMs) !== Math.trunc(base.mtimeMs)) return `base file ${base.path} was rebuilt`;
+  if (s.size !== base.size || Math.abs(s.mtimeMs - base.mtimeMs) >= 1) return `base file ${base.path} was rebuilt`;
   if (base.maxAgeDays !== undefined && Math.floor((now - s.mtimeMs) / 86_400_000) > base.maxAgeDays) {
     return `base file ${base.path} is older than ${base.maxAgeDays} days (its hook would rebuild it)`;
   }
@@ -98,8 +101,9 @@ export async function decide(dir: string, key: string, inputs: CacheKeyInputs, g
   const newest = entries.find((e) => e.manifest.group === group) ?? entries[0];
   if (!newest) return { enabled: true, reasons: ['the cache is empty'], key };
   const diff = describeKeyDifferences(newest.manifest.inputs, inputs);
-  const against = newest.manifest.group === group ? 'the newest entry of this element set' : `the newest entry (${newest.manifest.label})`;
-  return { enabled: true, reasons: diff.length > 0 ? diff.map((d) => `${d} (vs ${against})`) : [`no entry ${key}`], key };
+  const which = newest.manifest.group === group ? 'the newest entry of this element set' : `the newest entry, of ${newest.manifest.label}`;
+  const comparedWith = `${which} (${newest.manifest.key}, made ${newest.manifest.created})`;
+  return { enabled: true, reasons: diff.length > 0 ? diff : [`no entry ${key}`], key, comparedWith };
 }
 
 /** Step `phase cache`: computes the key and, on a match, restores the snapshot into TMP_MOUNT_PATH. */
@@ -119,7 +123,8 @@ export async function restorePhaseCache(ctx: BuildContext): Promise<void> {
   ctx.phaseCache = state;
   const decision = await decide(dir, key, inputs, group);
   if (!decision.entry) {
-    log.info(`phase cache: miss for ${key}: ${decision.reasons.join('; ')}`);
+    const vs = decision.comparedWith ? ` (compared with ${decision.comparedWith})` : '';
+    log.info(`phase cache: miss for ${key}${vs}: ${decision.reasons.join('; ')}`);
     return;
   }
   const entry = decision.entry;
@@ -132,8 +137,22 @@ export async function restorePhaseCache(ctx: BuildContext): Promise<void> {
     return;
   }
   const t0 = performance.now();
-  await extractTree(entry.archivePath, ws.mountPath);
+  try {
+    await extractTree(entry.archivePath, ws.mountPath);
+  } catch (e) {
+    if (isTsdibError(e) && e.code === 'INTERRUPTED') throw e;
+    // a damaged snapshot: drop it and build the tree instead
+    log.warn(`phase cache: ${entry.archivePath} could not be unpacked (${e instanceof Error ? e.message : String(e)}); removed, building the tree`);
+    await removeEntry(entry);
+    await emptyDir(ws.mountPath);
+    state.restored = false;
+    return;
+  }
   log.info(`${what}; restored in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+}
+
+async function emptyDir(dir: string): Promise<void> {
+  for (const name of await readdir(dir)) await rm(join(dir, name), { recursive: true, force: true });
 }
 
 /** Block-device plugins whose mounted filesystems take tar's owners, modes, xattrs and ACLs as `cp -a` does. */
@@ -161,7 +180,17 @@ export function deferredTreeKiB(ctx: BuildContext): number | undefined {
 export async function restoreIntoImage(ctx: BuildContext): Promise<boolean> {
   const deferred = ctx.phaseCache?.deferred;
   if (!deferred) return false;
-  await extractTree(deferred.archive, need(ctx.workspace, 'workspace').mountPath);
+  try {
+    await extractTree(deferred.archive, need(ctx.workspace, 'workspace').mountPath);
+  } catch (e) {
+    if (isTsdibError(e) && e.code === 'INTERRUPTED') throw e;
+    const entry = await readEntry(need(ctx.phaseCache, 'phase cache').dir, need(ctx.phaseCache, 'phase cache').key);
+    if (entry) await removeEntry(entry);
+    throw blockDeviceFailed(`phase cache: the snapshot ${deferred.archive} could not be unpacked into the image; it is removed`, {
+      hint: 'run the build again (it builds the tree), or with TSDIB_PHASE_CACHE=0',
+      cause: e,
+    });
+  }
   return true;
 }
 
@@ -210,6 +239,11 @@ export async function savePhaseCache(ctx: BuildContext): Promise<void> {
   try {
     await createTreeArchive(ws.mountPath, tmp, kind);
     await rename(tmp, target);
+  } catch (e) {
+    // a cache must not fail the build (a full disk, say): say so and go on without a snapshot
+    if (isTsdibError(e) && e.code === 'INTERRUPTED') throw e;
+    log.warn(`phase cache: not saved: ${e instanceof Error ? e.message : String(e)}`);
+    return;
   } finally {
     await rm(tmp, { force: true });
   }

@@ -9,6 +9,7 @@ import { PHASE_CONTRACT, type Phase } from '../elements/phases.js';
 import { need, type BuildContext } from './context.js';
 import { enterChroot, IN_TARGET_HOOKS } from './chroot.js';
 import { breakPhaseName, checkBreak } from './dib-compat-break.js';
+import { hooksManageAptCache } from './dib-compat-mounts.js';
 import { useHostResolvConf } from './resolv-conf.js';
 import { runHookScript, runPhase, type HookRunContext } from './run-hooks.js';
 import { log, withStep } from '../log.js';
@@ -89,7 +90,7 @@ export async function enterBuildChroot(ctx: BuildContext, opts: { useHostResolve
   const sourced = ctx.sourcedEnv ?? {};
   const key = `${sourced['DISTRO_NAME'] || 'unknown'}-${sourced['DIB_RELEASE'] || 'unknown'}-${need(ctx.env, 'environment')['ARCH']}`;
   let aptCache: string | undefined;
-  if (ctx.hostEnv['DIB_APT_LOCAL_CACHE'] !== '0' && !ctx.opts.noCache) {
+  if (ctx.hostEnv['DIB_APT_LOCAL_CACHE'] !== '0' && !ctx.opts.noCache && !(await hooksManageAptCache(ctx, ws.mountPath))) {
     ctx.aptCacheDir = join(need(ctx.imageCache, 'image cache'), 'apt-archives', key);
     aptCache = join(ws.dir, 'apt-archives');
     await seedAptArchives(ctx.aptCacheDir, aptCache);

@@ -9,10 +9,16 @@ export function buildCommand(cli: Argv): Argv {
     (y) => addBuildOptions(y.positional('elements', { type: 'string', array: true, describe: 'elements to build, e.g. debian vm' })),
     async (argv) => {
       const opts = await toBuildOptions(argv);
-      const { configureLog } = await import('../log.js');
+      const { configureLog, stepTimings } = await import('../log.js');
       if (opts.logfile) configureLog({ logfile: opts.logfile });
+      if (opts.jsonEvents) {
+        const { writeJsonEvents } = await import('../report/json-events.js');
+        writeJsonEvents(opts.jsonEvents);
+      }
       const { buildImage } = await import('../build/pipeline.js');
       const result = await buildImage(opts);
+      const { formatSummary } = await import('../report/summary.js');
+      process.stderr.write(`${formatSummary(stepTimings(), result.outputs).join('\n')}\n`);
       for (const o of result.outputs) process.stdout.write(`${o.path}\n`);
     },
   );

@@ -1,13 +1,17 @@
 /**
  * The GNU tar command line that archives a root tree, shared by tar, tgz and docker: numeric owners,
  * xattrs (all namespaces), POSIX ACLs, sparse files, name-sorted members, PAX headers without
- * atime/ctime (reproducible). The contents of /proc, /sys and /dev are left out but the directories
- * themselves are kept (DIB drops ./proc and ./sys entirely). With SOURCE_DATE_EPOCH, mtimes newer
- * than it are clamped to it (reproducible-builds convention, as mksquashfs does).
+ * atime/ctime (reproducible). As DIB's tar, ./proc and ./sys are left out entirely; unlike DIB's,
+ * so is what is inside /dev (DIB archives the host's device nodes bound there), the directory itself
+ * is kept. With SOURCE_DATE_EPOCH, mtimes newer than it are clamped to it (reproducible-builds
+ * convention, as mksquashfs does).
  */
 
-/** Top-level directories whose contents never go into a tree archive. */
+/** Top-level directories whose contents never go into a tree archive or squashfs. */
 export const TREE_EXCLUDED_CONTENTS = ['proc', 'sys', 'dev'] as const;
+
+/** Top-level directories a tar leaves out entirely, as DIB's `tar --exclude ./sys --exclude ./proc`. */
+export const TAR_EXCLUDED_DIRS = ['proc', 'sys'] as const;
 
 /** Arguments for `tar` writing an archive of `tree` to `archive` (`-` for stdout). */
 export function treeTarArgs(tree: string, archive: string, sourceDateEpoch?: number): string[] {
@@ -25,6 +29,7 @@ export function treeTarArgs(tree: string, archive: string, sourceDateEpoch?: num
     '--sort=name',
     ...(sourceDateEpoch !== undefined ? [`--mtime=@${sourceDateEpoch}`, '--clamp-mtime'] : []),
     '--anchored',
+    ...TAR_EXCLUDED_DIRS.map((d) => `--exclude=./${d}`),
     ...TREE_EXCLUDED_CONTENTS.map((d) => `--exclude=./${d}/*`),
     '.',
   ];

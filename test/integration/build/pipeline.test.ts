@@ -2,7 +2,7 @@
 // and outside the chroot as DIB runs them, with DIB's variables; environment.d sourced; the tidy;
 // outputs named <-o>.<type>; and a failing hook reported with its element, phase, script, exit
 // code and output — with nothing left on the host either way.
-import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -23,7 +23,10 @@ describe.skipIf(skip)('build pipeline on a tiny OS', () => {
 
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'tsdib-int-build-'));
-    ok = await runBuild(['-n', 'tiny-os', 'record-phases', '-t', 'tar,raw', '-o', join(dir, 'tiny')], { env: ENV, timeoutMs: 5 * 60_000 });
+    ok = await runBuild(['-n', 'tiny-os', 'record-phases', '-t', 'tar,raw', '-o', join(dir, 'tiny'), '--json-events', join(dir, 'events.jsonl'), '--logfile', join(dir, 'build.log')], {
+      env: ENV,
+      timeoutMs: 5 * 60_000,
+    });
     failed = await runBuild(['-n', 'tiny-os', 'fail-install', '-t', 'raw', '-o', join(dir, 'fail')], { env: ENV, timeoutMs: 5 * 60_000 });
     interrupted = await runBuild(['-n', 'tiny-os', 'slow-install', '-t', 'raw', '-o', join(dir, 'slow')], { env: ENV, timeoutMs: 5 * 60_000, interruptWhen: /slow-install: sleeping/ });
   }, 10 * 60_000);
@@ -38,6 +41,18 @@ describe.skipIf(skip)('build pipeline on a tiny OS', () => {
     expect(statSync(join(dir, 'tiny.raw')).size).toBeGreaterThan(64 * 1024 * 1024);
     expect(ok.workspace).toMatch(/tsdib_build\./);
     expect(ok.leaked).toEqual({ loops: [], mounts: [], workspaces: [] });
+  });
+
+  it('ends with a table of step seconds and the outputs with their sizes, and writes events and a log file', () => {
+    expect(ok.status, tail(ok.output)).toBe(0);
+    expect(ok.output).toMatch(/^step\s+seconds$/m);
+    expect(ok.output).toMatch(/^block device\s+\d+\.\d$/m);
+    expect(ok.output).toMatch(new RegExp(`^tar\\s+\\S+ \\S?i?B\\s+${join(dir, 'tiny.tar')}$`, 'm'));
+    const events = readFileSync(join(dir, 'events.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { type: string; name?: string });
+    const ends = events.filter((e) => e.type === 'step-end').map((e) => e.name);
+    expect(ends).toContain('block device');
+    expect(ends).toContain('disk outputs');
+    expect(readFileSync(join(dir, 'build.log'), 'utf8')).toContain('disk outputs');
   });
 
   it('runs every phase in DIB order, in or outside the chroot as DIB does, with its variables', async () => {

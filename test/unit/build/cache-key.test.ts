@@ -132,8 +132,17 @@ describe('phase cache key', () => {
     expect(await keyOf(over)).not.toBe(await keyOf());
   });
 
-  it('keeps only hashes of variable values (no secrets on disk)', () => {
-    const env = keyEnvironment({ DIB_TOKEN: 's3cret-value', PWD: '/x' });
+  it('changes when a file a variable names changes (e.g. DIB_DEV_USER_AUTHORIZED_KEYS)', async () => {
+    const keys = join(dir, 'authorized_keys');
+    await writeFile(keys, 'ssh-ed25519 AAAA one\n');
+    const env = { ...request().env, DIB_DEV_USER_AUTHORIZED_KEYS: keys };
+    const before = await keyOf({ env });
+    await writeFile(keys, 'ssh-ed25519 AAAA two\n');
+    expect(await keyOf({ env })).not.toBe(before);
+  });
+
+  it('keeps only hashes of variable values (no secrets on disk)', async () => {
+    const env = await keyEnvironment({ DIB_TOKEN: 's3cret-value', PWD: '/x' });
     expect(Object.keys(env)).toEqual(['DIB_TOKEN']);
     expect(JSON.stringify(env)).not.toContain('s3cret');
   });
