@@ -33,3 +33,21 @@ export function leaked(before: HostSnapshot, after: HostSnapshot): HostSnapshot 
     mounts: after.mounts.filter((m) => !before.mounts.includes(m)),
   };
 }
+
+/**
+ * Loop devices whose backing file is `dir` or below it (also when deleted), and mount points
+ * there (as /proc/self/mountinfo has them, `\040` read as a space).
+ */
+export function loopsAndMountsUnder(dir: string): HostSnapshot {
+  const inside = (p: string) => p === dir || p.startsWith(`${dir}/`);
+  const loops = execFileSync('losetup', ['--list', '--noheadings', '--raw', '--output', 'NAME,BACK-FILE'], { encoding: 'utf8' })
+    .split('\n')
+    .map((l) => l.trim().split(' '))
+    .filter(([dev, ...file]) => dev && inside(file.join(' ').replace(/ \(deleted\)$/, '')))
+    .map(([dev]) => dev as string);
+  const mounts = readFileSync('/proc/self/mountinfo', 'utf8')
+    .split('\n')
+    .map((l) => (l.split(' ')[4] ?? '').replace(/\\040/g, ' '))
+    .filter((m) => m && inside(m));
+  return { loops, mounts };
+}

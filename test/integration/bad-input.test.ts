@@ -3,26 +3,16 @@
 // the offending value, no stack trace, and nothing left on disk (no file in the TMPDIR it was
 // given, no output, no image cache, no loop device, no mount).
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CLI, REPO_ROOT } from '../helpers/cli.js';
+import { loopsAndMountsUnder } from '../helpers/host-state.js';
+import { FIXTURE_ELEMENTS, offlineBuildEnv, PLAIN_EXT4 } from '../helpers/offline-build.js';
 import { hasLoop, skipUnless } from '../helpers/resources.js';
 
-const FIXTURES = join(REPO_ROOT, 'test', 'fixtures', 'elements');
 const skip = skipUnless(hasLoop, 'bad input is rejected before disk work', 'needs root (a read-only mount, loop-device checks)');
-
-const PLAIN_EXT4 = `
-- local_loop:
-    name: image0
-- mkfs:
-    name: mkfs_root
-    base: image0
-    type: ext4
-    mount:
-      mount_point: /
-`;
 
 /** An MBR (or GPT) disk with `partitions` (YAML list items, indented 6) and an ext4 root on `root`. */
 function disk(label: 'mbr' | 'gpt', partitions: string): string {
@@ -137,8 +127,8 @@ const CASES: BadInput[] = [
   { what: 'an element name with a slash', elements: ['fake-os', 'fault/install.d'], code: 'ELEMENT_INVALID', names: () => 'fault/install.d' },
   { what: 'an element name that climbs out with ..', elements: ['fake-os', '..'], code: 'ELEMENT_INVALID', names: () => '".."' },
   { what: 'the same hook name in two elements', elements: ['fake-os', 'fault', 'dup-hook'], code: 'HOOK_DUPLICATE', names: () => 'install.d/50-fault' },
-  { what: 'a missing ELEMENTS_PATH entry', env: (d) => ({ ELEMENTS_PATH: `${FIXTURES}:${join(d.root, 'no-elements-here')}` }), code: 'ELEMENTS_PATH_INVALID', names: (d) => join(d.root, 'no-elements-here') },
-  { what: 'an ELEMENTS_PATH entry that is a file', files: { 'not-a-dir': 'x\n' }, env: (d) => ({ ELEMENTS_PATH: `${FIXTURES}:${join(d.root, 'not-a-dir')}` }), code: 'ELEMENTS_PATH_INVALID', names: (d) => join(d.root, 'not-a-dir') },
+  { what: 'a missing ELEMENTS_PATH entry', env: (d) => ({ ELEMENTS_PATH: `${FIXTURE_ELEMENTS}:${join(d.root, 'no-elements-here')}` }), code: 'ELEMENTS_PATH_INVALID', names: (d) => join(d.root, 'no-elements-here') },
+  { what: 'an ELEMENTS_PATH entry that is a file', files: { 'not-a-dir': 'x\n' }, env: (d) => ({ ELEMENTS_PATH: `${FIXTURE_ELEMENTS}:${join(d.root, 'not-a-dir')}` }), code: 'ELEMENTS_PATH_INVALID', names: (d) => join(d.root, 'not-a-dir') },
   // flags
   { what: 'an unknown output type', args: (d) => ['-t', 'tar,qcow3', '-o', join(d.out, 'img')], code: 'FLAG_INVALID', names: () => 'qcow3' },
   { what: 'an unknown architecture', args: (d) => ['-a', 'sparc64', '-t', 'tar', '-o', join(d.out, 'img')], code: 'FLAG_INVALID', names: () => 'sparc64' },
@@ -164,18 +154,8 @@ const CASES: BadInput[] = [
 
 /** Loop devices backed by a file below `dir`, and mount points below it. */
 function hostResourcesUnder(dir: string): string[] {
-  const inside = (p: string) => p === dir || p.startsWith(`${dir}/`);
-  const loops = execFileSync('losetup', ['--list', '--noheadings', '--raw', '--output', 'NAME,BACK-FILE'], { encoding: 'utf8' })
-    .split('\n')
-    .map((l) => l.trim().split(' '))
-    .filter(([dev, ...file]) => dev && inside(file.join(' ').replace(/ \(deleted\)$/, '')))
-    .map(([dev]) => `loop ${dev}`);
-  const mounts = readFileSync('/proc/self/mountinfo', 'utf8')
-    .split('\n')
-    .map((l) => l.split(' ')[4] ?? '')
-    .filter((m) => m && inside(m))
-    .map((m) => `mount ${m}`);
-  return [...loops, ...mounts];
+  const { loops, mounts } = loopsAndMountsUnder(dir);
+  return [...loops.map((dev) => `loop ${dev}`), ...mounts.map((m) => `mount ${m}`)];
 }
 
 describe.skipIf(skip)('bad input is rejected before any disk work', () => {
@@ -205,18 +185,12 @@ describe.skipIf(skip)('bad input is rejected before any disk work', () => {
     mkdirSync(dirs.out);
     for (const [name, text] of Object.entries(c.files ?? {})) writeFileSync(join(root, name), text);
     const args = ['-n', ...(c.elements ?? ['fake-os']), ...(c.args ? c.args(dirs) : ['-t', 'tar', '-o', join(dirs.out, 'img')])];
-    const env: Record<string, string | undefined> = {
-      ...process.env,
-      TMPDIR: dirs.tmp,
-      TMP_DIR: undefined,
-      ELEMENTS_PATH: FIXTURES,
+    const env = offlineBuildEnv(dirs, {
       DIB_BLOCK_DEVICE_CONFIG: PLAIN_EXT4,
-      DIB_IMAGE_CACHE: dirs.cache,
-      DIB_IMAGE_SIZE: undefined,
       DIB_MIN_TMPFS: undefined,
       SOURCE_DATE_EPOCH: undefined,
       ...(c.env ? c.env(dirs) : {}),
-    };
+    });
     const r = spawnSync(process.execPath, [CLI, ...args], { cwd: REPO_ROOT, env, encoding: 'utf8', timeout: 60_000 });
     const lines = r.stderr.split('\n').filter((l) => l.trim() !== '');
     const shown = `stderr:\n${r.stderr}`;

@@ -1,11 +1,11 @@
 // Runs a real build with the compiled CLI (as a user would), then checks what it left on the host:
 // loop devices backed by its workspace, mounts inside it, the workspace directory itself.
 import { spawn } from 'node:child_process';
-import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { CLI, REPO_ROOT } from '../../helpers/cli.js';
+import { loopsAndMountsUnder } from '../../helpers/host-state.js';
 
 /** Base trees and apt archives are kept here between runs (DIB_IMAGE_CACHE). */
 export const E2E_CACHE = process.env['DIB_IMAGE_CACHE'] ?? join(homedir(), '.cache', 'tsdib');
@@ -27,16 +27,7 @@ export interface BuildRun {
  */
 export function leftBehind(workspace: string | undefined): BuildRun['leaked'] {
   if (!workspace) return { loops: [], mounts: [], workspaces: [] };
-  const inside = (p: string) => p === workspace || p.startsWith(`${workspace}/`);
-  const loops = execFileSync('losetup', ['--list', '--noheadings', '--raw', '--output', 'NAME,BACK-FILE'], { encoding: 'utf8' })
-    .split('\n')
-    .map((l) => l.trim().split(' '))
-    .filter(([dev, ...file]) => dev && inside(file.join(' ').replace(/ \(deleted\)$/, '')))
-    .map(([dev]) => dev as string);
-  const mounts = readFileSync('/proc/self/mountinfo', 'utf8')
-    .split('\n')
-    .map((l) => l.split(' ')[4] ?? '')
-    .filter((m) => m && inside(m));
+  const { loops, mounts } = loopsAndMountsUnder(workspace);
   return { loops, mounts, workspaces: existsSync(workspace) ? [workspace] : [] };
 }
 

@@ -3,12 +3,11 @@
 // built here (lvm without device-mapper) is refused before anything is touched.
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
-import { createBlockDevice } from '../../../src/blockdevice/lifecycle.js';
+import { describe, expect, it } from 'vitest';
 import { hasDeviceMapper } from '../../../src/blockdevice/lifecycle/lvm.js';
 import { isTsdibError } from '../../../src/errors.js';
 import { skipUnless } from '../../helpers/resources.js';
-import { canRun, disposeWorkspace, leaksSince, loadGraph, makeWorkspace, treeOf, whyNot, type Workspace } from './fixture.js';
+import { createIn, expectNoLeaks, imageOf, leaksSince, skipLifecycle, treeOf, workspacePerTest } from './fixture.js';
 
 const BAD_MKFS = `
 - local_loop:
@@ -71,19 +70,15 @@ const LVM = `
 `;
 
 const dm = await hasDeviceMapper();
-const skip = skipUnless(canRun, 'block-device lifecycle on loop devices', whyNot);
+const skip = skipLifecycle();
 
 describe.skipIf(skip)('block-device creation failures', () => {
-  let ws: Workspace | undefined;
-  afterEach(async () => {
-    await disposeWorkspace(ws);
-    ws = undefined;
-  });
+  const newWorkspace = workspacePerTest();
 
   it('leaves what it acquired on the release stack, and releaseAll() undoes all of it', async () => {
-    ws = await makeWorkspace();
-    const image = join(ws.params.imageDir, 'image0.raw');
-    const err = await createBlockDevice(await loadGraph(BAD_MKFS, ws), ws.params, ws.release, { partitionDevices: 'offset' }).then(
+    const ws = await newWorkspace();
+    const image = imageOf(ws);
+    const err = await createIn(ws, BAD_MKFS, { partitionDevices: 'offset' }).then(
       () => undefined,
       (e: unknown) => e,
     );
@@ -101,22 +96,22 @@ describe.skipIf(skip)('block-device creation failures', () => {
 
     const failures = await ws.release.releaseAll();
     expect(failures).toEqual([]);
-    expect(leaksSince(ws)).toEqual({ loops: [], mounts: [] });
+    expectNoLeaks(ws);
     expect(existsSync(image)).toBe(false);
   });
 
   it.skipIf(skipUnless(!dm, 'lvm refusal', 'this host has device-mapper'))(
     'refuses lvm on a host without device-mapper before touching anything',
     async () => {
-      ws = await makeWorkspace();
-      const err = await createBlockDevice(await loadGraph(LVM, ws), ws.params, ws.release).then(
+      const ws = await newWorkspace();
+      const err = await createIn(ws, LVM).then(
         () => undefined,
         (e: unknown) => e,
       );
       expect(isTsdibError(err) && err.code).toBe('BLOCK_DEVICE_FAILED');
       expect((err as Error).message).toContain('lvm needs device-mapper, which this host lacks');
       expect(ws.release.size).toBe(0);
-      expect(leaksSince(ws)).toEqual({ loops: [], mounts: [] });
+      expectNoLeaks(ws);
       expect(treeOf(ws.root)).toEqual(['build/']);
     },
   );

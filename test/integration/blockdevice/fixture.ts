@@ -4,16 +4,23 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { dir, type DirectoryResult } from 'tmp-promise';
+import { afterEach, expect } from 'vitest';
+import { createBlockDevice, type BlockDeviceSession, type LifecycleOptions } from '../../../src/blockdevice/lifecycle.js';
 import { loadBlockDeviceConfig } from '../../../src/blockdevice/load-config.js';
 import type { BlockDeviceGraph, BlockDeviceParams } from '../../../src/blockdevice/types.js';
 import { ReleaseStack } from '../../../src/host/release-stack.js';
 import { hostSnapshot, leaked, type HostSnapshot } from '../../helpers/host-state.js';
-import { hasCommand, hasLoop } from '../../helpers/resources.js';
+import { hasCommand, hasLoop, skipUnless } from '../../helpers/resources.js';
 
 export const MIB = 1024 * 1024;
 
 export const canRun = hasLoop && ['sfdisk', 'blkid', 'debugfs', 'mkfs.ext4', 'mkfs.vfat', 'mcopy', 'mdir', 'partx'].every(hasCommand);
 export const whyNot = hasLoop ? 'a block-device tool is missing (sfdisk, blkid, debugfs, mkfs.ext4, mkfs.vfat, mtools, partx)' : 'needs root and /dev/loop-control';
+
+/** Whether the block-device tests of `what` must skip here (prints the reason when they must). */
+export function skipLifecycle(what = 'block-device lifecycle on loop devices'): boolean {
+  return skipUnless(canRun, what, whyNot);
+}
 
 export interface Workspace {
   root: string;
@@ -44,6 +51,48 @@ export async function disposeWorkspace(ws: Workspace | undefined): Promise<void>
   if (!ws) return;
   await ws.release.releaseAll();
   await ws.tmp.cleanup();
+}
+
+/**
+ * For a describe block: each test makes its workspace with the returned function, and an afterEach
+ * releases and removes it (after `beforeDispose`, for what is not on the workspace's release stack).
+ */
+export function workspacePerTest(beforeDispose?: (ws: Workspace) => Promise<unknown>): (imageSize?: number) => Promise<Workspace> {
+  let ws: Workspace | undefined;
+  afterEach(async () => {
+    if (ws && beforeDispose) await beforeDispose(ws);
+    await disposeWorkspace(ws);
+    ws = undefined;
+  });
+  return async (imageSize) => (ws = await makeWorkspace(imageSize));
+}
+
+/** The raw image of the `local_loop` node `disk` in the workspace. */
+export function imageOf(ws: Workspace, disk = 'image0'): string {
+  return join(ws.params.imageDir, `${disk}.raw`);
+}
+
+/** Creates the block device of a config in the workspace: the session, its state and the raw image of `disk`. */
+export async function createIn(
+  ws: Workspace,
+  yaml: string,
+  options: LifecycleOptions = {},
+  disk = 'image0',
+): Promise<{ session: BlockDeviceSession; state: BlockDeviceSession['state']; image: string }> {
+  const session = await createBlockDevice(await loadGraph(yaml, ws), ws.params, ws.release, options);
+  return { session, state: session.state, image: imageOf(ws, disk) };
+}
+
+/** Asserts that no loop device or mount of the workspace is left on the host. */
+export function expectNoLeaks(ws: Workspace): void {
+  expect(leaksSince(ws)).toEqual({ loops: [], mounts: [] });
+}
+
+/** Cleans the session up; then nothing of the workspace is attached or mounted and only the raw image `disk` is left in it. */
+export async function cleanupLeavesOnlyImage(session: BlockDeviceSession, ws: Workspace, disk = 'image0'): Promise<void> {
+  await session.cleanup();
+  expectNoLeaks(ws);
+  expect(treeOf(ws.root)).toEqual(['build/', 'images/', `images/${disk}.raw`]);
 }
 
 /**

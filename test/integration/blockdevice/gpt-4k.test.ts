@@ -3,10 +3,8 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
-import { createBlockDevice } from '../../../src/blockdevice/lifecycle.js';
-import { skipUnless } from '../../helpers/resources.js';
-import { MIB, canRun, disposeWorkspace, extCat, leaksSince, loadGraph, makeWorkspace, probe, treeOf, vfatTree, whyNot, type Workspace } from './fixture.js';
+import { describe, expect, it } from 'vitest';
+import { MIB, cleanupLeavesOnlyImage, createIn, extCat, probe, skipLifecycle, vfatTree, workspacePerTest } from './fixture.js';
 
 // DIB's block-device-efi-4k shape: block_size 4096 on the disk
 const CONFIG = `
@@ -33,20 +31,14 @@ const CONFIG = `
             mount_point: /
 `;
 
-const skip = skipUnless(canRun, 'block-device lifecycle on loop devices', whyNot);
+const skip = skipLifecycle();
 
 describe.skipIf(skip)('4 KiB logical sectors', () => {
-  let ws: Workspace | undefined;
-  afterEach(async () => {
-    await disposeWorkspace(ws);
-    ws = undefined;
-  });
+  const newWorkspace = workspacePerTest();
 
   it('writes the table in 4 KiB LBAs and attaches 4 KiB-sector loop devices', async () => {
-    ws = await makeWorkspace();
-    const session = await createBlockDevice(await loadGraph(CONFIG, ws), ws.params, ws.release, { partitionDevices: 'offset' });
-    const image = join(ws.params.imageDir, 'image0.raw');
-    const { state } = session;
+    const ws = await newWorkspace();
+    const { session, state, image } = await createIn(ws, CONFIG, { partitionDevices: 'offset' });
     for (const name of ['image0', 'ESP', 'root']) {
       const sector = execFileSync('blockdev', ['--getss', state.blockdev[name]!.device], { encoding: 'utf8' }).trim();
       expect([name, sector]).toEqual([name, '4096']);
@@ -75,8 +67,6 @@ describe.skipIf(skip)('4 KiB logical sectors', () => {
     expect(vfatTree(image, MIB)).toEqual(['/EFI/', '/EFI/x.efi']);
     expect(extCat(image, 65 * MIB, '/y')).toBe('root\n');
 
-    await session.cleanup();
-    expect(leaksSince(ws)).toEqual({ loops: [], mounts: [] });
-    expect(treeOf(ws.root)).toEqual(['build/', 'images/', 'images/image0.raw']);
+    await cleanupLeavesOnlyImage(session, ws);
   });
 });

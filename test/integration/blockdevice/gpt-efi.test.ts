@@ -3,11 +3,10 @@
 // mtools at umount; the files must land in the ESP, never in the root filesystem.
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
-import { createBlockDevice, type PartitionDeviceMode } from '../../../src/blockdevice/lifecycle.js';
+import { describe, expect, it } from 'vitest';
+import type { PartitionDeviceMode } from '../../../src/blockdevice/lifecycle.js';
 import { kernelHasVfat } from '../../../src/blockdevice/lifecycle/mount.js';
-import { skipUnless } from '../../helpers/resources.js';
-import { MIB, canRun, disposeWorkspace, extLs, leaksSince, loadGraph, makeWorkspace, probe, sfdiskJson, treeOf, vfatCat, vfatTree, whyNot, type Workspace } from './fixture.js';
+import { MIB, cleanupLeavesOnlyImage, createIn, expectNoLeaks, extLs, probe, sfdiskJson, skipLifecycle, vfatCat, vfatTree, workspacePerTest } from './fixture.js';
 
 const GUID_ESP = 'C12A7328-F81F-11D2-BA4B-00A0C93EC93B';
 const GUID_BIOS_BOOT = '21686148-6449-6E6F-744E-656564454649';
@@ -47,20 +46,14 @@ const EFI = `
               fsck-passno: 1
 `;
 
-const skip = skipUnless(canRun, 'block-device lifecycle on loop devices', whyNot);
+const skip = skipLifecycle();
 
 describe.skipIf(skip)('GPT with ESP, BIOS boot and root', () => {
-  let ws: Workspace | undefined;
-  afterEach(async () => {
-    await disposeWorkspace(ws);
-    ws = undefined;
-  });
+  const newWorkspace = workspacePerTest();
 
   it.each<[PartitionDeviceMode]>([['offset'], ['auto']])('puts the ESP files into the vfat filesystem and the rest into the ext4 root (%s partition devices)', async (mode) => {
-    ws = await makeWorkspace();
-    const session = await createBlockDevice(await loadGraph(EFI, ws), ws.params, ws.release, { partitionDevices: mode });
-    const image = join(ws.params.imageDir, 'image0.raw');
-    const { state } = session;
+    const ws = await newWorkspace();
+    const { session, state, image } = await createIn(ws, EFI, { partitionDevices: mode });
     const esp = state.filesys['mkfs_ESP']!;
     const root = state.filesys['mkfs_root']!;
     expect(esp).toMatchObject({ fstype: 'vfat', label: 'MKFS_ESP' });
@@ -82,7 +75,7 @@ describe.skipIf(skip)('GPT with ESP, BIOS boot and root', () => {
     writeFileSync(join(ws.params.mountBase, 'boot', 'grub', 'grub.cfg'), 'set timeout=1\n');
 
     await session.umount();
-    expect(leaksSince(ws)).toEqual({ loops: [], mounts: [] });
+    expectNoLeaks(ws);
 
     const table = sfdiskJson(image);
     expect(table.label).toBe('gpt');
@@ -110,8 +103,6 @@ describe.skipIf(skip)('GPT with ESP, BIOS boot and root', () => {
     expect(extLs(image, rootOffset, '/boot/efi')).toEqual([]);
     expect(extLs(image, rootOffset, '/boot/grub')).toEqual(['grub.cfg']);
 
-    await session.cleanup();
-    expect(leaksSince(ws)).toEqual({ loops: [], mounts: [] });
-    expect(treeOf(ws.root)).toEqual(['build/', 'images/', 'images/image0.raw']);
+    await cleanupLeavesOnlyImage(session, ws);
   });
 });

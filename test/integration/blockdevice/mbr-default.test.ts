@@ -3,11 +3,11 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createBlockDevice } from '../../../src/blockdevice/lifecycle.js';
 import type { PartitionDeviceMode } from '../../../src/blockdevice/lifecycle.js';
 import { skipUnless } from '../../helpers/resources.js';
-import { MIB, canRun, disposeWorkspace, extCat, leaksSince, loadGraph, makeWorkspace, probe, sfdiskJson, treeOf, whyNot, type Workspace } from './fixture.js';
+import { MIB, cleanupLeavesOnlyImage, expectNoLeaks, extCat, imageOf, loadGraph, probe, sfdiskJson, skipLifecycle, workspacePerTest } from './fixture.js';
 
 // DIB's elements/block-device-mbr/block-device-default.yaml, in its tree notation
 const DEFAULT_MBR = `
@@ -49,15 +49,11 @@ function kernelPartitionsWork(): boolean {
   }
 }
 
-const skip = skipUnless(canRun, 'block-device lifecycle on loop devices', whyNot);
+const skip = skipLifecycle();
 const noKernelPartitions = !skip && skipUnless(kernelPartitionsWork(), 'kernel partition devices (partx --add)', 'this host gives no /dev/loopNpK');
 
 describe.skipIf(skip)('DIB default MBR layout', () => {
-  let ws: Workspace | undefined;
-  afterEach(async () => {
-    await disposeWorkspace(ws);
-    ws = undefined;
-  });
+  const newWorkspace = workspacePerTest();
 
   it.each<[PartitionDeviceMode, 'graph' | 'ordered nodes and entries']>([
     ['offset', 'graph'],
@@ -65,13 +61,13 @@ describe.skipIf(skip)('DIB default MBR layout', () => {
     ['auto', 'ordered nodes and entries'],
   ])('builds, fills, unmounts and cleans up with %s partition devices, given the %s', async (mode, input) => {
     if (mode === 'kernel' && noKernelPartitions) return;
-    ws = await makeWorkspace(64 * MIB);
+    const ws = await newWorkspace(64 * MIB);
     const graph = await loadGraph(DEFAULT_MBR, ws);
     const ordered = graph.order.map((name) => graph.nodes.find((n) => n.name === name)!);
     const session = await createBlockDevice(input === 'graph' ? graph : { nodes: ordered, entries: graph.entries }, ws.params, ws.release, {
       partitionDevices: mode,
     });
-    const image = join(ws.params.imageDir, 'image0.raw');
+    const image = imageOf(ws);
     const { state } = session;
 
     // the devices: a whole-disk loop and the partition's own device
@@ -100,7 +96,7 @@ describe.skipIf(skip)('DIB default MBR layout', () => {
     writeFileSync(join(ws.params.mountBase, 'hello'), 'hello from the root fs\n');
 
     await session.umount();
-    expect(leaksSince(ws)).toEqual({ loops: [], mounts: [] });
+    expectNoLeaks(ws);
 
     // the partition table, read from the image by sfdisk
     const table = sfdiskJson(image);
@@ -114,10 +110,8 @@ describe.skipIf(skip)('DIB default MBR layout', () => {
     expect(extCat(image, MIB, '/etc/fstab')).toBe('LABEL=cloudimg-rootfs / ext4 defaults 0 1\n');
     execFileSync('e2fsck', ['-fn', `${image}?offset=${MIB}`], { stdio: 'ignore' });
 
-    await session.cleanup();
-    expect(leaksSince(ws)).toEqual({ loops: [], mounts: [] });
     // only the raw image is left: no state, no mount point dirs, no temp files
-    expect(treeOf(ws.root)).toEqual(['build/', 'images/', 'images/image0.raw']);
+    await cleanupLeavesOnlyImage(session, ws);
     expect(ws.release.size).toBe(0);
   });
 });

@@ -2,10 +2,8 @@
 // ext4 /, swap, ext4 /home and ext4 /var: each file lands in its own filesystem.
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
-import { createBlockDevice } from '../../../src/blockdevice/lifecycle.js';
-import { skipUnless } from '../../helpers/resources.js';
-import { MIB, canRun, disposeWorkspace, extCat, extLs, leaksSince, loadGraph, makeWorkspace, probe, sfdiskJson, treeOf, whyNot, type Workspace } from './fixture.js';
+import { describe, expect, it } from 'vitest';
+import { MIB, cleanupLeavesOnlyImage, createIn, expectNoLeaks, extCat, extLs, probe, sfdiskJson, skipLifecycle, workspacePerTest } from './fixture.js';
 
 // DIB's graph notation (a flat list, every node named)
 const CONFIG = `
@@ -35,20 +33,14 @@ const CONFIG = `
 - fstab: { name: fstab_home, base: mount_home, options: nodev }
 `;
 
-const skip = skipUnless(canRun, 'block-device lifecycle on loop devices', whyNot);
+const skip = skipLifecycle();
 
 describe.skipIf(skip)('MBR with 3 primary and 2 logical partitions', () => {
-  let ws: Workspace | undefined;
-  afterEach(async () => {
-    await disposeWorkspace(ws);
-    ws = undefined;
-  });
+  const newWorkspace = workspacePerTest();
 
   it('writes the extended chain, makes every filesystem and fills each through its mount', async () => {
-    ws = await makeWorkspace();
-    const session = await createBlockDevice(await loadGraph(CONFIG, ws), ws.params, ws.release, { partitionDevices: 'offset' });
-    const image = join(ws.params.imageDir, 'disk.raw');
-    const { state } = session;
+    const ws = await newWorkspace();
+    const { session, state, image } = await createIn(ws, CONFIG, { partitionDevices: 'offset' }, 'disk');
 
     expect(state.mounts.map((m) => [m.mountPoint, m.fstype])).toEqual([
       ['/', 'ext4'],
@@ -70,7 +62,7 @@ describe.skipIf(skip)('MBR with 3 primary and 2 logical partitions', () => {
     writeFileSync(join(ws.params.mountBase, 'var', 'in-var'), 'var\n');
 
     await session.umount();
-    expect(leaksSince(ws)).toEqual({ loops: [], mounts: [] });
+    expectNoLeaks(ws);
 
     const table = sfdiskJson(image);
     expect(table.label).toBe('dos');
@@ -100,8 +92,6 @@ describe.skipIf(skip)('MBR with 3 primary and 2 logical partitions', () => {
     expect(extCat(image, at('var'), '/in-var')).toBe('var\n');
     expect(extLs(image, at('var'), '/')).toEqual(['in-var', 'lost+found']);
 
-    await session.cleanup();
-    expect(leaksSince(ws)).toEqual({ loops: [], mounts: [] });
-    expect(treeOf(ws.root)).toEqual(['build/', 'images/', 'images/disk.raw']);
+    await cleanupLeavesOnlyImage(session, ws, 'disk');
   });
 });

@@ -3,13 +3,12 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { BUILTIN_BLOCK_DEVICE_CONFIG } from '../../../src/blockdevice/config-source.js';
-import { createBlockDevice } from '../../../src/blockdevice/lifecycle.js';
 import { hasCommand, skipUnless } from '../../helpers/resources.js';
-import { MIB, canRun, disposeWorkspace, extCat, leaksSince, loadGraph, makeWorkspace, probe, treeOf, whyNot, type Workspace } from './fixture.js';
+import { MIB, cleanupLeavesOnlyImage, createIn, expectNoLeaks, extCat, imageOf, probe, skipLifecycle, treeOf, workspacePerTest } from './fixture.js';
 
-const skip = skipUnless(canRun, 'block-device lifecycle on loop devices', whyNot);
+const skip = skipLifecycle();
 
 // xfs needs at least 300 MiB, btrfs about 110 MiB
 const CASES: Array<[string, number, string]> = [
@@ -19,18 +18,13 @@ const CASES: Array<[string, number, string]> = [
 ];
 
 describe.skipIf(skip)('root filesystem on the whole loop image (built-in config)', () => {
-  let ws: Workspace | undefined;
-  afterEach(async () => {
-    await disposeWorkspace(ws);
-    ws = undefined;
-  });
+  const newWorkspace = workspacePerTest();
 
   it.each(CASES)('makes and mounts %s with DIB\'s default label', async (fsType, size, label) => {
     if (skipUnless(hasCommand(`mkfs.${fsType}`), `${fsType} root`, `mkfs.${fsType} is missing`)) return;
-    ws = await makeWorkspace(size);
+    const ws = await newWorkspace(size);
     ws.params.rootFsType = fsType;
-    const session = await createBlockDevice(await loadGraph(BUILTIN_BLOCK_DEVICE_CONFIG, ws), ws.params, ws.release);
-    const image = join(ws.params.imageDir, 'image0.raw');
+    const { session, image } = await createIn(ws, BUILTIN_BLOCK_DEVICE_CONFIG);
     const fs = session.state.filesys['mkfs_root']!;
     expect(fs).toMatchObject({ fstype: fsType, label, device: session.imageBlockDevice });
     expect(session.getval('image-path')).toBe(image);
@@ -38,7 +32,7 @@ describe.skipIf(skip)('root filesystem on the whole loop image (built-in config)
     writeFileSync(join(ws.params.mountBase, 'hello'), `${fsType}\n`);
 
     await session.umount();
-    expect(leaksSince(ws)).toEqual({ loops: [], mounts: [] });
+    expectNoLeaks(ws);
     expect(probe(image, 0)).toMatchObject({ TYPE: fsType, LABEL: label, UUID: fs.uuid });
     if (fsType === 'ext4') expect(extCat(image, 0, '/hello')).toBe('ext4\n');
     if (fsType === 'xfs') expect(execFileSync('xfs_db', ['-r', '-c', 'ls /', image], { encoding: 'utf8' })).toContain('hello');
@@ -47,13 +41,11 @@ describe.skipIf(skip)('root filesystem on the whole loop image (built-in config)
       expect(r.stdout).toContain('name: hello');
     }
 
-    await session.cleanup();
-    expect(leaksSince(ws)).toEqual({ loops: [], mounts: [] });
-    expect(treeOf(ws.root)).toEqual(['build/', 'images/', 'images/image0.raw']);
+    await cleanupLeavesOnlyImage(session, ws);
   });
 
   it('makes swap on a second image and lists it as "none swap sw 0 0"', async () => {
-    ws = await makeWorkspace(64 * MIB);
+    const ws = await newWorkspace(64 * MIB);
     const config = `${BUILTIN_BLOCK_DEVICE_CONFIG}
 - local_loop:
     name: swapdisk
@@ -65,14 +57,14 @@ describe.skipIf(skip)('root filesystem on the whole loop image (built-in config)
         mount_point: none
         fstab: {}
 `;
-    const session = await createBlockDevice(await loadGraph(config, ws), ws.params, ws.release);
+    const { session } = await createIn(ws, config);
     const swap = session.state.filesys['mkfs_swap']!;
     expect(session.state.fstab).toEqual(['LABEL=cloudimg-rootfs / ext4 defaults 0 1', 'LABEL=mkfs_swap none swap sw 0 0']);
     expect(session.getval('mount-points')).toBe('/|none');
     expect(session.imageBlockDevices).toContain(` [swapdisk]=${session.state.blockdev['swapdisk']!.device} `);
     await session.cleanup();
-    expect(leaksSince(ws)).toEqual({ loops: [], mounts: [] });
-    expect(probe(join(ws.params.imageDir, 'swapdisk.raw'), 0)).toMatchObject({ TYPE: 'swap', LABEL: 'mkfs_swap', UUID: swap.uuid });
+    expectNoLeaks(ws);
+    expect(probe(imageOf(ws, 'swapdisk'), 0)).toMatchObject({ TYPE: 'swap', LABEL: 'mkfs_swap', UUID: swap.uuid });
     expect(treeOf(ws.root)).toEqual(['build/', 'images/', 'images/image0.raw', 'images/swapdisk.raw']);
   });
 });

@@ -3,11 +3,11 @@
 import { spawn } from 'node:child_process';
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { releaseFromState, type PartitionDeviceMode } from '../../../src/blockdevice/lifecycle.js';
 import { REPO_ROOT } from '../../helpers/cli.js';
 import { skipUnless } from '../../helpers/resources.js';
-import { canRun, disposeWorkspace, leaksSince, loadGraph, makeWorkspace, whyNot, type Workspace } from './fixture.js';
+import { expectNoLeaks, leaksSince, loadGraph, skipLifecycle, workspacePerTest } from './fixture.js';
 
 const CONFIG = `
 - local_loop:
@@ -67,20 +67,15 @@ function runUntilReady(args: string[]): Promise<{ pid: number; stateFile: string
 }
 
 const skip =
-  skipUnless(canRun, 'block-device lifecycle on loop devices', whyNot) ||
+  skipLifecycle() ||
   skipUnless(existsSync(join(REPO_ROOT, 'dist', 'blockdevice', 'lifecycle.js')), 'killed-build release', 'dist/ is not built');
 
 describe.skipIf(skip)('releaseFromState after a SIGKILLed build', () => {
-  let ws: Workspace | undefined;
-  afterEach(async () => {
-    // the child's resources are not on this process's stack: a failed test must still release them
-    if (ws) await releaseFromState(join(ws.params.buildDir, 'block-device', 'state.json')).catch(() => undefined);
-    await disposeWorkspace(ws);
-    ws = undefined;
-  });
+  // the child's resources are not on this process's stack: a failed test must still release them
+  const newWorkspace = workspacePerTest((ws) => releaseFromState(join(ws.params.buildDir, 'block-device', 'state.json')).catch(() => undefined));
 
   it.each<[PartitionDeviceMode]>([['offset'], ['auto']])('releases mounts, partitions and loops left by the build (%s partition devices)', async (mode) => {
-    ws = await makeWorkspace();
+    const ws = await newWorkspace();
     const child = await runUntilReady([
       join(REPO_ROOT, 'dist', 'blockdevice', 'lifecycle.js'),
       join(REPO_ROOT, 'dist', 'host', 'release-stack.js'),
@@ -98,7 +93,7 @@ describe.skipIf(skip)('releaseFromState after a SIGKILLed build', () => {
 
     const failures = await releaseFromState(child.stateFile);
     expect(failures).toEqual([]);
-    expect(leaksSince(ws)).toEqual({ loops: [], mounts: [] });
+    expectNoLeaks(ws);
     // no kernel partition device left behind on the loop devices it used
     for (const d of disks) expect(readdirSync(`/sys/block/${d}`).filter((e) => e.startsWith(`${d}p`))).toEqual([]);
     expect(existsSync(child.stateFile)).toBe(false);

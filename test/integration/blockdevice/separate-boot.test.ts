@@ -2,10 +2,8 @@
 // filesystem; the root filesystem keeps an empty /boot directory.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
-import { createBlockDevice } from '../../../src/blockdevice/lifecycle.js';
-import { skipUnless } from '../../helpers/resources.js';
-import { MIB, canRun, disposeWorkspace, extCat, extLs, leaksSince, loadGraph, makeWorkspace, probe, sfdiskJson, treeOf, whyNot, type Workspace } from './fixture.js';
+import { describe, expect, it } from 'vitest';
+import { MIB, cleanupLeavesOnlyImage, createIn, expectNoLeaks, extCat, extLs, probe, sfdiskJson, skipLifecycle, workspacePerTest } from './fixture.js';
 
 const CONFIG = `
 - local_loop:
@@ -33,22 +31,16 @@ const CONFIG = `
               fsck-passno: 1
 `;
 
-const skip = skipUnless(canRun, 'block-device lifecycle on loop devices', whyNot);
+const skip = skipLifecycle();
 
 describe.skipIf(skip)('separate /boot', () => {
-  let ws: Workspace | undefined;
-  afterEach(async () => {
-    await disposeWorkspace(ws);
-    ws = undefined;
-  });
+  const newWorkspace = workspacePerTest();
 
   it('mounts /boot on / and keeps their files apart', async () => {
-    ws = await makeWorkspace();
+    const ws = await newWorkspace();
     ws.params.rootFsType = 'ext4';
     ws.params.rootLabel = 'rootfs';
-    const session = await createBlockDevice(await loadGraph(CONFIG, ws), ws.params, ws.release, { partitionDevices: 'offset' });
-    const image = join(ws.params.imageDir, 'image0.raw');
-    const { state } = session;
+    const { session, state, image } = await createIn(ws, CONFIG, { partitionDevices: 'offset' });
     expect(session.getval('boot-label')).toBe('boot');
     expect(session.getval('root-label')).toBe('rootfs');
     expect(session.getval('mount-points')).toBe('/|/boot');
@@ -59,7 +51,7 @@ describe.skipIf(skip)('separate /boot', () => {
     writeFileSync(join(ws.params.mountBase, 'etc', 'hostname'), 'tsdib\n');
 
     await session.umount();
-    expect(leaksSince(ws)).toEqual({ loops: [], mounts: [] });
+    expectNoLeaks(ws);
 
     const table = sfdiskJson(image);
     expect(table.partitions.map((p) => [p.start, p.size, p.name])).toEqual([
@@ -74,8 +66,6 @@ describe.skipIf(skip)('separate /boot', () => {
     expect(extLs(image, rootOffset, '/boot')).toEqual([]);
     expect(extCat(image, rootOffset, '/etc/hostname')).toBe('tsdib\n');
 
-    await session.cleanup();
-    expect(leaksSince(ws)).toEqual({ loops: [], mounts: [] });
-    expect(treeOf(ws.root)).toEqual(['build/', 'images/', 'images/image0.raw']);
+    await cleanupLeavesOnlyImage(session, ws);
   });
 });

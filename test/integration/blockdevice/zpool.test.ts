@@ -6,14 +6,14 @@
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createBlockDevice } from '../../../src/blockdevice/lifecycle.js';
 import { importedPools } from '../../../src/host/zfs.js';
 import { hasCommand, skipUnless } from '../../helpers/resources.js';
-import { MIB, canRun, disposeWorkspace, extCat, leaksSince, loadGraph, makeWorkspace, sfdiskJson, treeOf, whyNot, type Workspace } from './fixture.js';
+import { cleanupLeavesOnlyImage, expectNoLeaks, extCat, imageOf, loadGraph, sfdiskJson, skipLifecycle, workspacePerTest } from './fixture.js';
 
 const zfsHere = hasCommand('zpool') && hasCommand('zfs') && (hasCommand('zfs-fuse') || zpoolAnswers());
-const skip = skipUnless(canRun, 'zpool lifecycle on loop devices', whyNot) || skipUnless(zfsHere, 'zpool lifecycle', 'needs zpool/zfs and either a ZFS kernel module or zfs-fuse');
+const skip = skipLifecycle('zpool lifecycle on loop devices') || skipUnless(zfsHere, 'zpool lifecycle', 'needs zpool/zfs and either a ZFS kernel module or zfs-fuse');
 
 function zpoolAnswers(): boolean {
   try {
@@ -69,19 +69,15 @@ ${extraDataset}`;
 const sh = (cmd: string, args: string[]) => execFileSync(cmd, args, { encoding: 'utf8' }).trim();
 
 describe.skipIf(skip)('zpool: a ZFS root on a GPT partition', () => {
-  let ws: Workspace | undefined;
-  afterEach(async () => {
-    await disposeWorkspace(ws);
-    ws = undefined;
-  });
+  const newWorkspace = workspacePerTest();
 
   it('copies into the datasets, then exports the pool renamed to rpool with bootfs and datasets, leaving nothing behind', async () => {
-    ws = await makeWorkspace();
+    const ws = await newWorkspace();
     const buildName = `tsdib-itest-${suffix()}`;
     const graph = await loadGraph(config(buildName), ws);
     expect(graph.order.indexOf('zpool_zfs')).toBeLessThan(graph.order.indexOf('mount_mkfs_boot'));
     const session = await createBlockDevice(graph, ws.params, ws.release, { partitionDevices: 'offset' });
-    const image = join(ws.params.imageDir, 'image0.raw');
+    const image = imageOf(ws);
 
     expect(session.getval('mount-points')).toBe('/|/home|/boot');
     expect(session.getval('root-fstype')).toBe('zfs');
@@ -99,7 +95,7 @@ describe.skipIf(skip)('zpool: a ZFS root on a GPT partition', () => {
     writeFileSync(join(ws.params.mountBase, 'boot', 'vmlinuz'), 'kernel\n');
 
     await session.umount();
-    expect(leaksSince(ws)).toEqual({ loops: [], mounts: [] });
+    expectNoLeaks(ws);
     const pools = await importedPools();
     expect(pools).not.toContain(buildName);
     expect(pools).not.toContain('rpool');
@@ -140,22 +136,20 @@ describe.skipIf(skip)('zpool: a ZFS root on a GPT partition', () => {
     }
     expect(await importedPools()).not.toContain('rpool');
 
-    await session.cleanup();
-    expect(leaksSince(ws)).toEqual({ loops: [], mounts: [] });
-    expect(treeOf(ws.root)).toEqual(['build/', 'images/', 'images/image0.raw']);
+    await cleanupLeavesOnlyImage(session, ws);
   });
 
   it.each([
     ['an invalid pool property (zpool create fails)', (b: string) => config(b).replace('final_name: rpool', 'final_name: rpool\n          pool_properties: { ashift: 99 }')],
     ['an invalid dataset property (fails after the pool exists)', (b: string) => config(b, '            - name: srv\n              properties: { no-such-property: 1 }')],
   ])('a creation failing on %s leaves no pool, loop device or mount once released', async (_what, make) => {
-    ws = await makeWorkspace();
+    const ws = await newWorkspace();
     const buildName = `tsdib-itest-${suffix()}`;
     const graph = await loadGraph(make(buildName), ws);
     await expect(createBlockDevice(graph, ws.params, ws.release, { partitionDevices: 'offset' })).rejects.toThrow(/zpool create|zfs create/);
     expect(ws.release.snapshot().some((e) => e.resource.kind === 'zpool' && e.resource.name === buildName)).toBe(true);
     await ws.release.releaseAll();
     expect(await importedPools()).not.toContain(buildName);
-    expect(leaksSince(ws)).toEqual({ loops: [], mounts: [] });
+    expectNoLeaks(ws);
   });
 });

@@ -5,36 +5,21 @@
 // TMPDIR is empty. Offline and fast: the fake-os element builds a root from the host's binaries,
 // the fault element (test/fixtures/elements/fault) fails or sleeps where FAULT_PHASE says.
 import { spawn } from 'node:child_process';
-import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CLI, REPO_ROOT } from '../../helpers/cli.js';
+import { loopsAndMountsUnder } from '../../helpers/host-state.js';
+import { offlineBuildEnv, SMALL_IMAGE } from '../../helpers/offline-build.js';
 import { hasLoop, skipUnless } from '../../helpers/resources.js';
 
-const FIXTURES = join(REPO_ROOT, 'test', 'fixtures', 'elements');
 const skip = skipUnless(hasLoop, 'build faults and interrupts in every phase', 'needs root and loop devices');
 
 const PHASES = ['root.d', 'extra-data.d', 'pre-install.d', 'install.d', 'post-install.d', 'post-root.d', 'block-device.d', 'pre-finalise.d', 'finalise.d', 'cleanup.d'] as const;
 type Fault = 'exit 1' | 'SIGINT' | 'SIGTERM';
 const EXPECTED_STATUS: Record<Fault, number> = { 'exit 1': 1, SIGINT: 130, SIGTERM: 143 };
 const CASES = PHASES.flatMap((phase) => (['exit 1', 'SIGINT', 'SIGTERM'] as const).map((fault) => [phase, fault] as const));
-
-/** A plain ext4 filesystem on the loop image: no partition table, no bootloader. */
-const BLOCK_DEVICE_CONFIG = `
-- local_loop:
-    name: image0
-- mkfs:
-    name: mkfs_root
-    base: image0
-    type: ext4
-    mount:
-      mount_point: /
-      fstab:
-        options: defaults
-        fsck-passno: 1
-`;
 
 interface Run {
   status: number | null;
@@ -69,15 +54,7 @@ async function tsdib(args: string[], env: Record<string, string | undefined>, op
 /** What the build left: loop devices backed by files below `dir`, mounts below it, live processes of the build. */
 function leftBehind(dir: string, token: string): { loops: string[]; mounts: string[]; processes: string[] } {
   const inside = (p: string) => p === dir || p.startsWith(`${dir}/`);
-  const loops = execFileSync('losetup', ['--list', '--noheadings', '--raw', '--output', 'NAME,BACK-FILE'], { encoding: 'utf8' })
-    .split('\n')
-    .map((l) => l.trim().split(' '))
-    .filter(([dev, ...file]) => dev && inside(file.join(' ').replace(/ \(deleted\)$/, '')))
-    .map(([dev]) => dev as string);
-  const mounts = readFileSync('/proc/self/mountinfo', 'utf8')
-    .split('\n')
-    .map((l) => (l.split(' ')[4] ?? '').replace(/\\040/g, ' '))
-    .filter((m) => m && inside(m));
+  const { loops, mounts } = loopsAndMountsUnder(dir);
   const processes: string[] = [];
   for (const name of readdirSync('/proc')) {
     if (!/^\d+$/.test(name) || Number(name) === process.pid) continue;
@@ -102,21 +79,6 @@ function caseDirs(base: string, name: string): { root: string; tmp: string; out:
   return dirs;
 }
 
-function buildEnv(dirs: { tmp: string; cache: string }, extra: Record<string, string>): Record<string, string | undefined> {
-  return {
-    ...process.env,
-    TMPDIR: dirs.tmp,
-    TMP_DIR: undefined,
-    ELEMENTS_PATH: FIXTURES,
-    DIB_BLOCK_DEVICE_CONFIG: BLOCK_DEVICE_CONFIG,
-    DIB_IMAGE_CACHE: dirs.cache,
-    DIB_IMAGE_SIZE: undefined,
-    ...extra,
-  };
-}
-
-const SMALL_IMAGE = ['--image-size', '0.1', '--mkfs-journal-size', '8'];
-
 describe.skipIf(skip)('faults and interrupts in every phase leave nothing behind', () => {
   let base: string;
 
@@ -131,7 +93,7 @@ describe.skipIf(skip)('faults and interrupts in every phase leave nothing behind
   it('a successful build writes its outputs 0644 (whatever the umask), works in a 0700 workspace and leaves nothing behind', async () => {
     const dirs = caseDirs(base, 'success');
     const token = `ok-${process.pid}`;
-    const env = buildEnv(dirs, { FAULT_PHASE: 'extra-data.d', FAULT_MODE: 'probe', FAULT_TOKEN: token });
+    const env = offlineBuildEnv(dirs, { FAULT_PHASE: 'extra-data.d', FAULT_MODE: 'probe', FAULT_TOKEN: token });
     const r = await tsdib(['-n', 'fake-os', 'fault', '-t', 'raw,tar', '--checksum', ...SMALL_IMAGE, '-o', join(dirs.out, 'img')], env, { umask: '077' });
     expect(r.status, r.stderr.slice(-3000)).toBe(0);
     expect(r.stderr).toMatch(/fault: TMP_BUILD_DIR mode 700\b/);
@@ -144,7 +106,7 @@ describe.skipIf(skip)('faults and interrupts in every phase leave nothing behind
 
   it('reports a failed hook with its element, phase, script, exit code, seconds and output tail', async () => {
     const dirs = caseDirs(base, 'message');
-    const r = await tsdib(['-n', 'fake-os', 'fault', '-t', 'tar', ...SMALL_IMAGE, '-o', join(dirs.out, 'img')], buildEnv(dirs, { FAULT_PHASE: 'install.d', FAULT_MODE: 'exit', FAULT_TOKEN: 'message' }));
+    const r = await tsdib(['-n', 'fake-os', 'fault', '-t', 'tar', ...SMALL_IMAGE, '-o', join(dirs.out, 'img')], offlineBuildEnv(dirs, { FAULT_PHASE: 'install.d', FAULT_MODE: 'exit', FAULT_TOKEN: 'message' }));
     expect(r.status).toBe(1);
     const report = r.stderr.slice(r.stderr.indexOf('error HOOK_FAILED'));
     expect(report).toMatch(/^error HOOK_FAILED: element fault, install\.d\/50-fault \(in chroot\) exited 1 after \d+\.\d s\n/);
@@ -157,7 +119,7 @@ describe.skipIf(skip)('faults and interrupts in every phase leave nothing behind
     const dirs = caseDirs(base, `${phase}-${fault}`);
     const token = `${phase}-${fault}-${process.pid}`.replace(/ /g, '_');
     const mode = fault === 'exit 1' ? 'exit' : 'sleep';
-    const env = buildEnv(dirs, { FAULT_PHASE: phase, FAULT_MODE: mode, FAULT_TOKEN: token });
+    const env = offlineBuildEnv(dirs, { FAULT_PHASE: phase, FAULT_MODE: mode, FAULT_TOKEN: token });
     const args = ['-n', 'fake-os', 'fault', '-t', 'tar', ...SMALL_IMAGE, '-o', join(dirs.out, 'img')];
     const r = fault === 'exit 1' ? await tsdib(args, env) : await tsdib(args, env, { signal: fault, signalWhen: `fault: ${phase} sleeping` });
     const shown = r.stderr.slice(-3000);

@@ -10,23 +10,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CLI, REPO_ROOT } from '../../helpers/cli.js';
+import { FIXTURE_ELEMENTS, offlineBuildEnv, SMALL_IMAGE } from '../../helpers/offline-build.js';
 import { hasCommand, hasLoop, skipUnless } from '../../helpers/resources.js';
 
 const skip = skipUnless(hasLoop && hasCommand('setfacl') && hasCommand('getfattr'), 'phase cache builds', 'needs root, loop devices, setfacl and getfattr');
-
-const BLOCK_DEVICE_CONFIG = `
-- local_loop:
-    name: image0
-- mkfs:
-    name: mkfs_root
-    base: image0
-    type: ext4
-    mount:
-      mount_point: /
-      fstab:
-        options: defaults
-        fsck-passno: 1
-`;
 
 const script = (body: string) => `#!/bin/bash\nset -eu -o pipefail\n${body}\n`;
 
@@ -59,22 +46,13 @@ describe.skipIf(skip)('phase cache', () => {
   let out: string;
   let tmp: string;
 
-  const env = (extra: Record<string, string> = {}) => ({
-    ...process.env,
-    TMPDIR: tmp,
-    TMP_DIR: undefined,
-    ELEMENTS_PATH: elements,
-    DIB_BLOCK_DEVICE_CONFIG: BLOCK_DEVICE_CONFIG,
-    DIB_IMAGE_CACHE: cache,
-    DIB_IMAGE_SIZE: undefined,
-    ...extra,
-  });
+  const env = (extra: Record<string, string> = {}) => offlineBuildEnv({ tmp, cache, elements }, extra);
 
   const tsdib = (args: string[], extra: Record<string, string> = {}): Run => {
     const r = spawnSync(process.execPath, [CLI, ...args], { cwd: REPO_ROOT, env: env(extra), encoding: 'utf8', maxBuffer: 64 * 1024 * 1024, timeout: 300_000 });
     return { status: r.status ?? -1, log: `${r.stdout}${r.stderr}` };
   };
-  const BUILD = ['-n', 'fake-os', 'stamp', '-t', 'tar', '--image-size', '0.1', '--mkfs-journal-size', '8'];
+  const BUILD = ['-n', 'fake-os', 'stamp', '-t', 'tar', ...SMALL_IMAGE];
   const build = (name: string, extra: Record<string, string> = {}, flags: string[] = []) => tsdib([...BUILD, ...flags, '-o', join(out, name)], extra);
   const plan = (extra: Record<string, string> = {}, flags: string[] = []) => tsdib(['plan', ...BUILD, ...flags, '-o', join(out, 'plan')], extra);
   const member = (tar: string, path: string) => spawnSync('tar', ['-xOf', tar, path], { encoding: 'utf8' }).stdout;
@@ -91,7 +69,7 @@ describe.skipIf(skip)('phase cache', () => {
     out = join(base, 'out');
     tmp = join(base, 'tmp');
     for (const d of [elements, cache, out, tmp]) mkdirSync(d, { recursive: true });
-    cpSync(join(REPO_ROOT, 'test', 'fixtures', 'elements', 'fake-os'), join(elements, 'fake-os'), { recursive: true });
+    cpSync(join(FIXTURE_ELEMENTS, 'fake-os'), join(elements, 'fake-os'), { recursive: true });
     for (const [rel, text] of Object.entries(STAMP_FILES)) {
       mkdirSync(join(elements, 'stamp', rel, '..'), { recursive: true });
       writeFileSync(join(elements, 'stamp', rel), text, { mode: 0o755 });
