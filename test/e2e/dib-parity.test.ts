@@ -18,12 +18,6 @@ import { leftBehind, tail, type BuildRun } from './helpers/build.js';
 
 const DIB_ELEMENTS = '/usr/lib/python3/dist-packages/diskimage_builder/elements';
 
-/**
- * The one deliberate difference in the tree (docs/dib-differences.md, "DIB's element library"):
- * DIB's tar leaves out ./proc and ./sys entirely; tsdib's tar writer keeps both as empty
- * directories (mount points for whoever runs the tree). Only the two directory entries are
- * excused (as exactly `dir 0755 0:0`); anything below them would still be a difference.
- */
 const TIMEOUT_MS = 45 * 60_000;
 
 function unavailable(): string | undefined {
