@@ -1,7 +1,7 @@
-import { existsSync, mkdtempSync, mkdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { dibCompatVariables, dibEnvText, dibLibDir, droppedBySudo, hooksElementsPath } from '../../../src/build/dib-compat-env.js';
 import { chrootEnvironment } from '../../../src/build/environment.js';
 import type { Element } from '../../../src/elements/element.js';
@@ -16,6 +16,10 @@ describe('DIB compatibility environment', () => {
     mkdirSync(join(builtin, n));
   }
   mkdirSync(join(builtin, 'grub'));
+  afterAll(() => {
+    rmSync(user, { recursive: true, force: true });
+    rmSync(builtin, { recursive: true, force: true });
+  });
 
   it('exports the built-in folder in ELEMENTS_PATH only when an element of the build comes from it', () => {
     expect(hooksElementsPath([user, builtin], [el('base', user), el('dpkg', user)])).toBe(user);
