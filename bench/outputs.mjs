@@ -3,12 +3,15 @@
 // same realistic raw image, and all formats in parallel against one after another.
 //
 //   npm run bench:outputs              (BENCH_RUNS=3 runs per fast pair, BENCH_SLOW_RUNS=1 per compressed pair)
+//   BENCH_ONLY=raw,vhd BENCH_RUNS=7 npm run bench:outputs     (some pairs only, more runs)
 //   BENCH_DIR=/var/tmp/b npm run bench:outputs
 //
 // The raw image: a 2 GiB sparse file, ext4 made with `mkfs.ext4 -d` from hard links to /usr/{bin,sbin,
-// share,libexec} (~1.1 GiB of files), kept in BENCH_DIR between runs. Each timing is a whole process
-// (fork to exit, Node start-up included) on a warm page cache, outputs removed before every run; pairs
-// run A B A B and the ratio is taken pair by pair (robust to other load on the host).
+// share,libexec} (~1.1 GiB of files), kept in BENCH_DIR between runs. The first table times whole
+// processes (fork to exit, Node start-up and module loading included); the second calls our writers
+// inside this process, as a build does, against the same qemu-img processes (what DIB runs per output).
+// Warm page cache, outputs removed before every run; pairs run A B A B and the ratio is taken pair by
+// pair (robust to other load on the host).
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -64,7 +67,9 @@ function clearOut() {
   mkdirSync(OUT, { recursive: true });
 }
 
+/** Before every timed run: earlier outputs flushed (no writeback from them lands in this run), raw cached. */
 function warm() {
+  sh('sync', []);
   sh('cat', [RAW], { stdio: ['ignore', 'ignore', 'pipe'] });
 }
 
@@ -107,6 +112,31 @@ function pair(name, ext, a, b, runs) {
   return { name, ours: median(ta), qemu: median(tb), oursMin: Math.min(...ta), qemuMin: Math.min(...tb), ratio: median(ratios), sizes, runs };
 }
 
+/** Like pair(), but A is our writer called inside this already-running Node process, as in a build. */
+async function pairInProcess(name, ext, type, mode, b, runs) {
+  const { OUTPUT_WRITERS } = await import(join(DIST, 'writers.js'));
+  const opts = { compress: mode === 'compressed', qemuImgOptions: new Map(), sourceDateEpoch: 1_700_000_000 };
+  const ta = [];
+  const tb = [];
+  const ratios = [];
+  let sizes;
+  for (let i = 0; i < runs; i++) {
+    clearOut();
+    warm();
+    const t0 = process.hrtime.bigint();
+    await OUTPUT_WRITERS[type].write({ rawImage: RAW }, join(OUT, `a.${ext}`), opts);
+    const x = Number(process.hrtime.bigint() - t0) / 1e9;
+    const sa = statSync(join(OUT, `a.${ext}`)).size;
+    const [cb, ab] = b(join(OUT, `b.${ext}`));
+    const y = timed(cb, ab);
+    ta.push(x);
+    tb.push(y);
+    ratios.push(x / y);
+    sizes = [sa, statSync(join(OUT, `b.${ext}`)).size];
+  }
+  return { name, ours: median(ta), qemu: median(tb), oursMin: Math.min(...ta), qemuMin: Math.min(...tb), ratio: median(ratios), sizes, runs };
+}
+
 function printRow(r) {
   console.log(
     `${r.name.padEnd(78)} ${fmt(r.ours)} ${fmt(r.qemu)}  ${r.ratio.toFixed(2)}x  ${fmt(r.oursMin)} ${fmt(r.qemuMin)}  ${(r.oursMin / r.qemuMin).toFixed(2)}x  ${mib(r.sizes[0])} / ${mib(r.sizes[1])}  (n=${r.runs})`,
@@ -142,12 +172,24 @@ console.log(`runs: ${RUNS} per fast pair, ${SLOW_RUNS} per compressed pair; seco
   for (let i = 0; i < RUNS; i++) startup.push(timed(process.execPath, [fileURLToPath(import.meta.url), '--one', 'none', RAW, '', '']));
   console.log(`tsdib process start-up (Node + loading the writers), included in every tsdib figure: median ${median(startup).toFixed(2)} s\n`);
 }
+// [label, extension, our writer type, our mode, qemu-img options, compressing (fewer runs)]
+const PAIRS = [
+  ['qcow2 compressed  vs qemu-img convert -c -O qcow2', 'qcow2', 'qcow2', 'compressed', ['-c', '-O', 'qcow2'], true],
+  ['qcow2 plain       vs qemu-img convert -O qcow2', 'qcow2', 'qcow2', 'plain', ['-O', 'qcow2'], false],
+  ['vhd dynamic       vs qemu-img convert -O vpc -o force_size=on', 'vhd', 'vhd', 'plain', ['-O', 'vpc', '-o', 'force_size=on'], false],
+  ['vhd fixed         vs qemu-img convert -O vpc -o subformat=fixed,force_size=on', 'vhd', 'vhd-fixed', 'plain', ['-O', 'vpc', '-o', 'subformat=fixed,force_size=on'], false],
+  ['raw (sparse copy) vs qemu-img convert -O raw', 'raw', 'raw', 'plain', ['-O', 'raw'], false],
+];
+// BENCH_ONLY=qcow2,raw: only the pairs whose label contains one of these (and no all-formats run)
+const ONLY = process.env.BENCH_ONLY?.split(',').filter(Boolean);
+const selected = PAIRS.filter(([label]) => !ONLY || ONLY.some((o) => label.includes(o)));
+
 console.log(`${'pair'.padEnd(78)}  tsdib s  qemu s  ratio  min tsdib min qemu ratio  sizes (tsdib / qemu)`);
-printRow(pair('qcow2 compressed  vs qemu-img convert -c -O qcow2', 'qcow2', ours('qcow2', 'compressed'), qemu('-c', '-O', 'qcow2'), SLOW_RUNS));
-printRow(pair('qcow2 plain       vs qemu-img convert -O qcow2', 'qcow2', ours('qcow2', 'plain'), qemu('-O', 'qcow2'), RUNS));
-printRow(pair('vhd dynamic       vs qemu-img convert -O vpc -o force_size=on', 'vhd', ours('vhd', 'plain'), qemu('-O', 'vpc', '-o', 'force_size=on'), RUNS));
-printRow(pair('vhd fixed         vs qemu-img convert -O vpc -o subformat=fixed,force_size=on', 'vhd', ours('vhd-fixed', 'plain'), qemu('-O', 'vpc', '-o', 'subformat=fixed,force_size=on'), RUNS));
-printRow(pair('raw (sparse copy) vs qemu-img convert -O raw', 'raw', ours('raw', 'plain'), qemu('-O', 'raw'), RUNS));
+console.log('whole processes (Node start-up and module loading included):');
+for (const [label, ext, type, mode, q, slow] of selected) printRow(pair(label, ext, ours(type, mode), qemu(...q), slow ? SLOW_RUNS : RUNS));
+console.log('our writers called inside a running tsdib process, as in a build (no Node start-up), vs the same qemu-img processes:');
+for (const [label, ext, type, mode, q, slow] of selected) printRow(await pairInProcess(label, ext, type, mode, qemu(...q), slow ? SLOW_RUNS : RUNS));
+if (ONLY) process.exit(0);
 
 const types = ['qcow2', 'vhd', 'raw', 'tar', 'tgz'];
 const pv = await parallelVsSequential(types);

@@ -24,8 +24,8 @@ const newestSource = (dir) =>
     const p = join(dir, e.name);
     return Math.max(t, e.isDirectory() ? newestSource(p) : mtime(p));
   }, 0);
-if (mtime(stamp) <= Math.max(newestSource(join(root, 'src')), mtime(join(root, 'tsconfig.json')), mtime(installedLock))) {
-  sh('npx', ['tsc', '-p', 'tsconfig.json']);
+if (mtime(stamp) <= Math.max(newestSource(join(root, 'src')), mtime(join(root, 'tsconfig.json')), mtime(join(root, 'scripts', 'build.mjs')), mtime(installedLock))) {
+  sh(process.execPath, ['scripts/build.mjs']);
   writeFileSync(stamp, `${new Date().toISOString()}\n`);
 }
 

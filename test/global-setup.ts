@@ -6,7 +6,7 @@ import { REPO_ROOT } from './helpers/cli.js';
 
 export default function setup(): void {
   try {
-    execFileSync('npx', ['tsc', '-p', 'tsconfig.json'], { stdio: 'inherit' });
+    execFileSync(process.execPath, [join(REPO_ROOT, 'scripts', 'build.mjs')], { stdio: 'inherit' });
     // tells scripts/prepare.mjs (run again by the README-command test) that dist/ is current
     writeFileSync(join(REPO_ROOT, 'dist', '.build-stamp'), `${new Date().toISOString()}\n`);
   } catch (e) {

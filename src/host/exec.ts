@@ -1,9 +1,10 @@
 /**
  * The one place tsdib runs host commands. Every command is logged, timed and, on failure, turned
  * into a HOST_COMMAND_FAILED error naming the command, its exit code and the tail of its stderr.
- * Only this file imports execa.
+ * Only this file imports execa (through src/vendor/execa.js, which the build bundles into one file).
  */
-import { execa, type Options as ExecaOptions, type ResultPromise } from 'execa';
+import type { Options as ExecaOptions, ResultPromise } from 'execa';
+import { execa } from '../vendor/execa.js';
 import { hostCommandFailed, interrupted } from '../errors.js';
 import { log } from '../log.js';
 import { lastLines } from './text.js';

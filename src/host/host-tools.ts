@@ -90,4 +90,6 @@ export const TEST_TOOLS: readonly HostTool[] = [
   t('gpg', 'gpg'),
   t('zstd', 'zstd'),
   t('xz', 'xz-utils'),
+  // tgz uses pigz when present and gzip otherwise; the suite covers the pigz path
+  t('pigz', 'pigz'),
 ];

@@ -96,13 +96,14 @@ export function planOutputs(req: WriteOutputsRequest): OutputPlan {
       });
     }
   }
+  const gzipBin = req.gzipBin ?? env['DIB_GZIP_BIN'];
   const options: OutputOptions = {
     compress: req.compress,
     qemuImgOptions,
     ...(sourceDateEpoch(env) !== undefined ? { sourceDateEpoch: sourceDateEpoch(env) } : {}),
     ...(req.seed !== undefined ? { seed: req.seed } : {}),
     ...(req.dockerTarget ? { dockerTarget: req.dockerTarget } : {}),
-    gzipBin: req.gzipBin ?? env['DIB_GZIP_BIN'] ?? 'gzip',
+    ...(gzipBin ? { gzipBin } : {}),
   };
   for (const o of outputs) o.writer.checkOptions(options);
   return { outputs, options, checksums: parseChecksum(req.checksum) };

@@ -6,7 +6,7 @@
  * table][refcount blocks]`, the header written last at offset 0. Every cluster from 0 to the end is
  * referenced, so nothing leaks; metadata clusters have refcount 1.
  */
-import { writeSync } from 'node:fs';
+import { pwriteAll } from './output-file.js';
 
 /** What the writer was asked for (from `--qemu-img-options` and `-u`). */
 export interface Qcow2Settings {
@@ -22,12 +22,6 @@ const COMPRESSED_HI = 0x40000000;
 const TWO32 = 0x100000000;
 /** refcount_order 4: 16-bit refcounts. */
 export const REFCOUNT_BYTES = 2;
-
-/** Writes all of `buf` at `position`. */
-export function pwriteAll(fd: number, buf: Buffer, position: number, offset = 0, length = buf.length - offset): void {
-  let done = 0;
-  while (done < length) done += writeSync(fd, buf, offset + done, length - done, position + done);
-}
 
 /** An L1/L2 entry for a standard cluster (or L2 table) at `hostOffset` with refcount 1. */
 export function writeCopiedEntry(table: Buffer, index: number, hostOffset: number): void {

@@ -14,10 +14,10 @@ import { closeSync } from 'node:fs';
 import { promisify } from 'node:util';
 import { deflateRaw } from 'node:zlib';
 import { flagInvalid } from '../errors.js';
-import { createNew } from './output-file.js';
+import { createNew, pwriteAll } from './output-file.js';
 import { checkChoice, onOff, parseQemuSize } from './qemu-img-options.js';
 import { rangeIsZero } from './raw-reader.js';
-import { pwriteAll, writeCompressedEntry, writeCopiedEntry, writeMetadata, type Qcow2Settings } from './qcow2-layout.js';
+import { writeCompressedEntry, writeCopiedEntry, writeMetadata, type Qcow2Settings } from './qcow2-layout.js';
 import { writeStreamingAlone } from './stream-alone.js';
 import type { DiskSink, OutputOptions, RawChunk, RawImageInfo, StreamingWriter } from './writer.js';
 

@@ -3,18 +3,15 @@
  * granules are written (positioned writes, one per run), so holes and written-zero runs stay holes.
  * Unlike DIB (which moves image0.raw last, destroying it), the build's raw image is left alone.
  */
-import { closeSync, ftruncateSync, writeSync } from 'node:fs';
-import { createNew } from './output-file.js';
+import { closeSync, ftruncateSync } from 'node:fs';
+import { createNew, pwriteAll } from './output-file.js';
 import { forEachDataRun } from './raw-reader.js';
 import { writeStreamingAlone } from './stream-alone.js';
 import type { DiskSink, RawChunk, StreamingWriter } from './writer.js';
 
 /** Writes every non-zero run of a chunk to `fd` at `base` + its offset. Shared with vhd-fixed. */
 export function writeDataRuns(fd: number, c: RawChunk, base: number): void {
-  forEachDataRun(c, (rel, len) => {
-    let done = 0;
-    while (done < len) done += writeSync(fd, c.data, rel + done, len - done, base + c.offset + rel + done);
-  });
+  forEachDataRun(c, (rel, len) => pwriteAll(fd, c.data, base + c.offset + rel, rel, len));
 }
 
 /** A sink writing the raw bytes at their own offsets into a file of `length` bytes. */

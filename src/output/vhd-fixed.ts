@@ -4,7 +4,7 @@
  * raw; inspect it with `qemu-img info -f vpc`.
  */
 import { flagInvalid } from '../errors.js';
-import { pwriteAll } from './qcow2-layout.js';
+import { pwriteAll } from './output-file.js';
 import { openSparseCopy } from './raw.js';
 import { writeStreamingAlone } from './stream-alone.js';
 import { encodeFooter, vhdIdentity, vhdSizeFor } from './vhd-footer.js';

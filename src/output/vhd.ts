@@ -5,8 +5,7 @@
  * `--qemu-img-options subformat=fixed` (or `-t vhd-fixed`) writes a fixed VHD instead.
  */
 import { closeSync } from 'node:fs';
-import { createNew } from './output-file.js';
-import { pwriteAll } from './qcow2-layout.js';
+import { createNew, pwriteAll } from './output-file.js';
 import { forEachDataRun } from './raw-reader.js';
 import { writeStreamingAlone } from './stream-alone.js';
 import { BLOCK_SIZE, SECTOR, encodeDynamicHeader, encodeFooter, vhdIdentity, vhdSizeFor } from './vhd-footer.js';

@@ -32,7 +32,7 @@ export interface OutputOptions {
   seed?: string;
   /** `--docker-target REPO:TAG` for the docker output. */
   dockerTarget?: string;
-  /** gzip program for tgz (DIB_GZIP_BIN), e.g. `pigz`. Default `gzip`. */
+  /** gzip program for tgz (DIB_GZIP_BIN). Default: `pigz` when installed, else `gzip`. */
   gzipBin?: string;
 }
 

@@ -3,11 +3,13 @@
 // tgz are kept, squashfs is written although it is not the first type, and the checksum files
 // verify with md5sum -c / sha256sum -c. Docker without an engine fails clearly.
 import { execFileSync, spawnSync } from 'node:child_process';
-import { chownSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readlinkSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { chownSync, lstatSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, readlinkSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { gunzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isTsdibError } from '../../../src/errors.js';
+import { hostTimings } from '../../../src/host/exec.js';
 import { writeOutputs, type OutputResult } from '../../../src/output/write-outputs.js';
 import { hasCommand, isRoot, skipUnless } from '../../helpers/resources.js';
 
@@ -130,6 +132,18 @@ describe('tree outputs', () => {
     const a = execFileSync('tar', ['-tvv', '--numeric-owner', '-f', join(dir, 'out/img.tar')], { encoding: 'utf8' });
     const b = execFileSync('tar', ['-tzvv', '--numeric-owner', '-f', join(dir, 'out/img.tgz')], { encoding: 'utf8' });
     expect(b).toBe(a);
+  });
+
+  it('tgz goes through pigz when it is installed and through $DIB_GZIP_BIN when set; both unpack to the tar', async () => {
+    // listings, not bytes: GNU tar names a sparse member's header after its own PID (docs/outputs.md)
+    const list = (tarBytes: Buffer): string =>
+      execFileSync('tar', ['-tvv', '--numeric-owner', '-f', '-'], { input: tarBytes, encoding: 'utf8' });
+    const plain = list(readFileSync(join(dir, 'out/img.tar')));
+    const viaGzip = await writeOutputs({ rootTree: tree, imageName: join(dir, 'out/gz'), types: ['tgz'], compress: true, gzipBin: 'gzip' });
+    expect(list(gunzipSync(readFileSync(viaGzip[0]!.path)))).toBe(plain);
+    expect(list(gunzipSync(readFileSync(join(dir, 'out/img.tgz'))))).toBe(plain);
+    if (skipUnless(hasCommand('pigz'), 'tgz through pigz', 'pigz is not installed (gzip was used)')) return;
+    expect(hostTimings.entries().map(([step]) => step)).toEqual(expect.arrayContaining(['tar | pigz', 'tar | gzip']));
   });
 
   it('xattrs and ACLs survive a tar round trip', () => {
