@@ -20,6 +20,7 @@ export function outputRequest(ctx: BuildContext, types: string[]) {
     compress: !ctx.opts.uncompressed,
     checksum: ctx.opts.checksum ? true : (ctx.hostEnv['DIB_CHECKSUM'] ?? false),
     env: ctx.hostEnv,
+    arch: ctx.opts.arch,
     ...(qemuImgOptions ? { qemuImgOptions } : {}),
     ...(ctx.opts.dockerTarget ? { dockerTarget: ctx.opts.dockerTarget } : {}),
   };

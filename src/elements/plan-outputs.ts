@@ -5,6 +5,7 @@
  * keeps both files (DIB's tgz step removes the tar).
  */
 import type { BuildOptions, OutputType } from '../cli/build-options.js';
+import { OUTPUT_WRITERS } from '../output/writers.js';
 
 export interface PlanOutput {
   type: OutputType;
@@ -16,21 +17,10 @@ export interface PlanOutput {
   checksums: string[];
 }
 
-const EXTENSION: Record<OutputType, string | undefined> = {
-  qcow2: 'qcow2',
-  raw: 'raw',
-  vhd: 'vhd',
-  vmdk: 'vmdk',
-  tar: 'tar',
-  tgz: 'tgz',
-  squashfs: 'squash',
-  docker: undefined,
-  aci: 'aci',
-};
-
 export function planOutputs(opts: Pick<BuildOptions, 'imageName' | 'types' | 'checksum' | 'dockerTarget'>): PlanOutput[] {
   return opts.types.map((type) => {
-    const ext = EXTENSION[type];
+    const writer = OUTPUT_WRITERS[type];
+    const ext = writer?.producesFile ? writer.extension : undefined;
     if (ext === undefined) return { type, dockerTarget: opts.dockerTarget ?? opts.imageName, checksums: [] };
     const file = `${opts.imageName}.${ext}`;
     return { type, file, checksums: opts.checksum ? [`${file}.md5`, `${file}.sha256`] : [] };

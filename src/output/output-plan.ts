@@ -32,7 +32,11 @@ export interface WriteOutputsRequest {
   seed?: string;
   /** gzip program for tgz; defaults to $DIB_GZIP_BIN, else gzip. */
   gzipBin?: string;
-  /** Environment to read SOURCE_DATE_EPOCH / DIB_GZIP_BIN from; defaults to process.env. */
+  /** Path of the aci manifest; defaults to $ACI_MANIFEST. */
+  aciManifest?: string;
+  /** Target architecture (for the default aci manifest). */
+  arch?: string;
+  /** Environment to read SOURCE_DATE_EPOCH / DIB_GZIP_BIN / ACI_MANIFEST from; defaults to process.env. */
   env?: Readonly<Record<string, string | undefined>>;
 }
 
@@ -97,6 +101,7 @@ export function planOutputs(req: WriteOutputsRequest): OutputPlan {
     }
   }
   const gzipBin = req.gzipBin ?? env['DIB_GZIP_BIN'];
+  const aciManifest = req.aciManifest ?? env['ACI_MANIFEST'];
   const options: OutputOptions = {
     compress: req.compress,
     qemuImgOptions,
@@ -104,6 +109,8 @@ export function planOutputs(req: WriteOutputsRequest): OutputPlan {
     ...(req.seed !== undefined ? { seed: req.seed } : {}),
     ...(req.dockerTarget ? { dockerTarget: req.dockerTarget } : {}),
     ...(gzipBin ? { gzipBin } : {}),
+    ...(aciManifest ? { aciManifest } : {}),
+    ...(req.arch ? { arch: req.arch } : {}),
   };
   for (const o of outputs) o.writer.checkOptions(options);
   return { outputs, options, checksums: parseChecksum(req.checksum) };

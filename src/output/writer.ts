@@ -32,6 +32,10 @@ export interface OutputOptions {
   seed?: string;
   /** `--docker-target REPO:TAG` for the docker output. */
   dockerTarget?: string;
+  /** $ACI_MANIFEST: the appc image manifest for `-t aci` (without it tsdib writes a minimal one). */
+  aciManifest?: string;
+  /** Target architecture (DIB's ARCH, e.g. amd64), for the default aci manifest's label. */
+  arch?: string;
   /** gzip program for tgz (DIB_GZIP_BIN). Default: `pigz` when installed, else `gzip`. */
   gzipBin?: string;
 }

@@ -1,6 +1,7 @@
 /**
  * Every output type `-t` accepts, in one table (one writer per file beside this one).
  */
+import { aciWriter } from './aci.js';
 import { dockerWriter } from './docker.js';
 import { qcow2Writer } from './qcow2.js';
 import { rawWriter } from './raw.js';
@@ -13,6 +14,7 @@ import { vmdkWriter } from './vmdk.js';
 import type { OutputWriter } from './writer.js';
 
 export const OUTPUT_WRITERS: Readonly<Record<string, OutputWriter>> = {
+  aci: aciWriter,
   docker: dockerWriter,
   qcow2: qcow2Writer,
   raw: rawWriter,

@@ -150,6 +150,15 @@ const CASES: BadInput[] = [
   { what: 'a TMP_DIR that does not exist', env: (d) => ({ TMP_DIR: join(d.root, 'no-tmp') }), code: 'ENV_INVALID', names: (d) => join(d.root, 'no-tmp') },
   { what: 'a TMPDIR that does not exist', env: (d) => ({ TMPDIR: join(d.root, 'no-tmpdir') }), code: 'ENV_INVALID', names: (d) => join(d.root, 'no-tmpdir') },
   { what: 'a non-numeric SOURCE_DATE_EPOCH', env: () => ({ SOURCE_DATE_EPOCH: 'yesterday' }), code: 'ENV_INVALID', names: () => 'yesterday' },
+  { what: 'an ACI_MANIFEST that is not JSON', files: { 'manifest.json': '{ acKind: oops\n' }, args: (d) => ['-t', 'aci', '-o', join(d.out, 'img')], env: (d) => ({ ACI_MANIFEST: join(d.root, 'manifest.json') }), code: 'ENV_INVALID', names: (d) => join(d.root, 'manifest.json') },
+  {
+    what: 'an ACI_MANIFEST whose name is not an AC identifier',
+    files: { 'manifest.json': '{"acKind": "ImageManifest", "acVersion": "0.8.11", "name": "My Image"}\n' },
+    args: (d) => ['-t', 'aci', '-o', join(d.out, 'img')],
+    env: (d) => ({ ACI_MANIFEST: join(d.root, 'manifest.json') }),
+    code: 'ENV_INVALID',
+    names: () => 'name must match',
+  },
 ];
 
 /** Loop devices backed by a file below `dir`, and mount points below it. */

@@ -73,6 +73,9 @@ function parseListing(text: string, prefix: RegExp): Entry[] {
     .sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
 }
 
+/** `tar -tvv --numeric-owner` of an archive (gzip detected by tar). */
+const list = (archive: string): string => execFileSync('tar', ['-tvv', '--numeric-owner', '-f', archive], { encoding: 'utf8' });
+
 const byPath = (e: Entry[]): Entry[] => [...e].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
 
 let dir: string;
@@ -144,6 +147,34 @@ describe('tree outputs', () => {
     expect(list(gunzipSync(readFileSync(join(dir, 'out/img.tgz'))))).toBe(plain);
     if (skipUnless(hasCommand('pigz'), 'tgz through pigz', 'pigz is not installed (gzip was used)')) return;
     expect(hostTimings.entries().map(([step]) => step)).toEqual(expect.arrayContaining(['tar | pigz', 'tar | gzip']));
+  });
+
+  it('aci holds the tree under rootfs/ and the manifest (ACI_MANIFEST, or a minimal one) as the last member', async () => {
+    const treeListing = list(join(dir, 'out/img.tar'));
+    const manifestFile = join(dir, 'aci-manifest.json');
+    const given = '{"acKind": "ImageManifest", "acVersion": "0.8.11", "name": "example.com/tsdib-test"}\n';
+    writeFileSync(manifestFile, given);
+    const [withGiven] = await writeOutputs({ rootTree: tree, imageName: join(dir, 'out/given'), types: ['aci'], compress: true, aciManifest: manifestFile });
+    const [withDefault] = await writeOutputs({ rootTree: tree, imageName: join(dir, 'out/My_Image'), types: ['aci'], compress: true, arch: 'arm64', env: {} });
+    for (const r of [withGiven!, withDefault!]) {
+      expect(r.path.endsWith('.aci')).toBe(true);
+      const members = list(r.path).trimEnd().split('\n');
+      // GNU tar reads it to the end (exit 0) and the manifest comes last, owned by 0/0
+      expect(members.at(-1)).toMatch(/^-rw-r--r-- 0\/0 .* manifest$/);
+      const rootfs = members.slice(0, -1).map((line) => line.replace(' rootfs/', ' ./'));
+      expect(`${rootfs.join('\n')}\n`).toBe(treeListing);
+    }
+    const extract = (file: string) => execFileSync('tar', ['-xOf', file, 'manifest'], { encoding: 'utf8' });
+    expect(extract(withGiven!.path)).toBe(given);
+    expect(JSON.parse(extract(withDefault!.path))).toEqual({
+      acKind: 'ImageManifest',
+      acVersion: '0.8.11',
+      name: 'my-image',
+      labels: [
+        { name: 'os', value: 'linux' },
+        { name: 'arch', value: 'aarch64' },
+      ],
+    });
   });
 
   it('xattrs and ACLs survive a tar round trip', () => {

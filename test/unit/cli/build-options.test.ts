@@ -60,7 +60,7 @@ describe('build options', () => {
 
   it('rejects an unknown output type, naming the allowed ones', async () => {
     const e = await failure(['-t', 'qcow', 'debian']);
-    expect(e.message).toBe("-t: unknown output type 'qcow'; allowed: qcow2, raw, vhd, vmdk, tar, tgz, squashfs, docker, aci");
+    expect(e.message).toBe("-t: unknown output type 'qcow'; allowed: aci, docker, qcow2, raw, squashfs, tar, tgz, vhd, vhd-fixed, vmdk");
     expect(e.context.hint).toBe("did you mean 'qcow2'?");
   });
 
@@ -73,7 +73,7 @@ describe('build options', () => {
     [['--qemu-img-options', 'compat', 'debian'], '--qemu-img-options "compat": expected comma-separated key=value pairs, e.g. compat=0.10'],
     [['-t', 'docker', 'debian'], '-t docker needs --docker-target REPO:TAG'],
     [['-a', 'amd46', 'debian'], "-a: unknown architecture 'amd46'; allowed: amd64, x86_64, i386, arm64, aarch64, armhf, ppc64el, ppc64le, ppc64, powerpc, s390x, riscv64"],
-    [['-t', ',', 'debian'], '-t needs at least one output type (qcow2, raw, vhd, vmdk, tar, tgz, squashfs, docker, aci)'],
+    [['-t', ',', 'debian'], '-t needs at least one output type (aci, docker, qcow2, raw, squashfs, tar, tgz, vhd, vhd-fixed, vmdk)'],
     [[], 'at least one element must be given (e.g. `debian vm`)'],
   ])('rejects %j: %s', async (args, message) => {
     expect((await failure(args)).message).toBe(message);
