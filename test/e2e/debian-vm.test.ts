@@ -1,6 +1,7 @@
 // The README's image command (`npm run image`, i.e. `tsdib debian vm -t qcow2,tar -o out/debian`),
 // run as written in README.md: one build shared by every test here; the qcow2 boots to a login
 // prompt under SeaBIOS and under OVMF, and the tar holds the same tree as the image's root fs.
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -65,6 +66,17 @@ describe.skipIf(skip)("README's `npm run image`: tsdib debian vm -t qcow2,tar", 
     process.stdout.write(`debian vm: OVMF boot ${r.reached ? 'reached login:' : 'failed'} after ${r.seconds.toFixed(0)} s\n`);
     expect(r.reached, `${r.exit ?? ''}\n${r.tail}`).toBe(true);
   }, BOOT_TIMEOUT + 60_000);
+
+  it("points apt at Debian's archive and at its security archive (bookworm-security, not DIB's bookworm/updates)", () => {
+    expect(build.status).toBe(0);
+    const sources = execFileSync('tar', ['-xOf', `${prefix}.tar`, './etc/apt/sources.list'], { encoding: 'utf8' });
+    const lines = sources.split('\n').filter((l) => l.startsWith('deb '));
+    expect(lines).toEqual([
+      'deb [signed-by=/etc/apt/keyrings/debian-archive.gpg] http://deb.debian.org/debian bookworm main',
+      'deb [signed-by=/etc/apt/keyrings/debian-archive.gpg] http://deb.debian.org/debian bookworm-updates main',
+      'deb [signed-by=/etc/apt/keyrings/debian-archive.gpg] http://security.debian.org/debian-security bookworm-security main',
+    ]);
+  });
 
   it("has in the tar the same paths, types, modes and owners as the image's root filesystem", async () => {
     expect(build.status).toBe(0);
