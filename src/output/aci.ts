@@ -6,8 +6,9 @@
  */
 import { readFileSync } from 'node:fs';
 import { open } from 'node:fs/promises';
+import { createRequire } from 'node:module';
 import { basename } from 'node:path';
-import { Ajv } from 'ajv';
+import type { ValidateFunction } from 'ajv';
 import { envInvalid, outputFailed } from '../errors.js';
 import { run } from '../host/exec.js';
 import { log } from '../log.js';
@@ -32,7 +33,15 @@ const MANIFEST_SCHEMA = {
   },
 } as const;
 
-const validateManifest = new Ajv({ allErrors: false }).compile(MANIFEST_SCHEMA);
+let manifestValidator: ValidateFunction | undefined;
+/** Compiled on first use: every tsdib process loads the writers table, few write an aci. */
+function validateManifest(): ValidateFunction {
+  if (!manifestValidator) {
+    const { Ajv } = createRequire(import.meta.url)('ajv') as typeof import('ajv');
+    manifestValidator = new Ajv({ allErrors: false }).compile(MANIFEST_SCHEMA);
+  }
+  return manifestValidator;
+}
 
 /** Reads and checks $ACI_MANIFEST; throws ENV_INVALID naming the file and the field. */
 export function readAciManifest(path: string): string {
@@ -48,8 +57,9 @@ export function readAciManifest(path: string): string {
   } catch (e) {
     throw envInvalid(`ACI_MANIFEST=${path}: not JSON (${e instanceof Error ? e.message : String(e)})`, { file: path });
   }
-  if (!validateManifest(data)) {
-    const err = validateManifest.errors?.[0];
+  const validate = validateManifest();
+  if (!validate(data)) {
+    const err = validate.errors?.[0];
     const field = err?.instancePath.slice(1).replace(/\//g, '.') ?? '';
     const problem =
       err?.keyword === 'required'
