@@ -7,10 +7,8 @@ import type { BuildOptions } from '../cli/build-options.js';
 import type { Plan } from '../elements/plan.js';
 import { cacheKey, cacheKeyInputs } from './cache-key.js';
 import { imageCacheDir, phaseCacheDir } from './cache-store.js';
-import { dibCompatVariables } from './dib-compat-env.js';
-import { buildEnvironment } from './environment.js';
+import { hookEnvironment } from './hook-environment.js';
 import { cacheGroup, decide, phaseCacheDisabled } from './phase-cache.js';
-import { dibArch } from './prepare.js';
 
 export interface PhaseCachePlan {
   dir: string;
@@ -21,29 +19,12 @@ export interface PhaseCachePlan {
   reasons: string[];
 }
 
-/** The variables hooks would see, as `makeWorkspace` computes them, with placeholder workspace paths. */
+/** The variables hooks would see, as the build's workspace step computes them, with placeholder workspace paths. */
 export function plannedHookEnvironment(opts: BuildOptions, plan: Plan, hostEnv: Readonly<Record<string, string | undefined>>, imageCache: string): Record<string, string> {
   const ws = '/nonexistent/tsdib-plan';
-  const env = buildEnvironment({
-    clearEnv: opts.clearEnv,
-    arch: dibArch(opts.arch),
-    imageName: opts.imageName,
-    types: opts.types,
-    elements: plan.elements,
-    searchPath: plan.searchPath,
-    workspace: { dir: ws, mountPath: `${ws}/mnt`, hooksPath: `${ws}/hooks`, imageDir: `${ws}/image` },
-    imageCache,
-    debugTrace: opts.debugTrace,
-    offline: opts.offline || Boolean(hostEnv['DIB_OFFLINE']),
-    installType: opts.installType,
-    noTmpfs: opts.noTmpfs || hostEnv['DIB_NO_TMPFS'] === '1',
-    minTmpfsGB: opts.minTmpfsGB ?? Number(hostEnv['DIB_MIN_TMPFS'] ?? 2),
-    hostEnv,
-  });
-  if (hostEnv['FS_TYPE']) env['FS_TYPE'] = hostEnv['FS_TYPE'];
+  const workspace = { dir: ws, mountPath: `${ws}/mnt`, hooksPath: `${ws}/hooks`, imageDir: `${ws}/image` };
   // DIB_ARGS and DIB_ENV (the command line) are not keyed: the plan's own argv does not matter
-  Object.assign(env, dibCompatVariables({ hostEnv, argv: [], searchPath: plan.searchPath, elements: plan.elements }));
-  return env;
+  return hookEnvironment({ opts, plan, hostEnv, workspace, imageCache, argv: [] });
 }
 
 export async function planPhaseCache(opts: BuildOptions, plan: Plan, hostEnv: Readonly<Record<string, string | undefined>>): Promise<PhaseCachePlan> {

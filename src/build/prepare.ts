@@ -3,8 +3,7 @@
  * outputs), the host-tool check, the workspace, and the merged hooks tree with the computed
  * package-installs lists.
  */
-import { homedir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { mkdir } from 'node:fs/promises';
 import { loadBlockDeviceConfig } from '../blockdevice/load-config.js';
 import { makePlan } from '../elements/plan.js';
@@ -12,20 +11,13 @@ import { persistReleaseStack } from '../host/state-file.js';
 import { log } from '../log.js';
 import { checkBuildInputs } from './check-inputs.js';
 import { need, type BuildContext } from './context.js';
-import { buildEnvironment } from './environment.js';
-import { dibCompatVariables } from './dib-compat-env.js';
+import { imageCacheDir } from './cache-store.js';
+import { dibArch, hookEnvironment, workspaceMinTmpfsGB, workspaceNoTmpfs } from './hook-environment.js';
 import { checkHostTools } from './host-check.js';
 import { sourcedEnvironment } from './host-environment.js';
 import { mergeHooksDir } from './hooks-dir.js';
 import { computePackageLists, writePackageLists } from './package-installs.js';
 import { createWorkspace } from './workspace.js';
-
-const DEBIAN_ARCH: Record<string, string> = { x86_64: 'amd64', aarch64: 'arm64', ppc64le: 'ppc64el' };
-
-/** DIB's ARCH: Debian's name for the architecture. */
-export function dibArch(arch: string): string {
-  return DEBIAN_ARCH[arch] ?? arch;
-}
 
 export async function planBuild(ctx: BuildContext): Promise<void> {
   const plan = await makePlan({ ...ctx.opts, env: ctx.hostEnv, ...(ctx.builtinDir ? { builtinDir: ctx.builtinDir } : {}) });
@@ -57,34 +49,15 @@ export async function checkBuildHostTools(ctx: BuildContext): Promise<void> {
 }
 
 export async function makeWorkspace(ctx: BuildContext): Promise<void> {
-  const minTmpfsGB = ctx.opts.minTmpfsGB ?? Number(ctx.hostEnv['DIB_MIN_TMPFS'] ?? 2);
-  const noTmpfs = ctx.opts.noTmpfs || ctx.hostEnv['DIB_NO_TMPFS'] === '1';
-  const ws = await createWorkspace(ctx.release, { noTmpfs, minTmpfsGB, parent: ctx.hostEnv['TMP_DIR'] || undefined });
+  const noTmpfs = workspaceNoTmpfs(ctx.opts, ctx.hostEnv);
+  const ws = await createWorkspace(ctx.release, { noTmpfs, minTmpfsGB: workspaceMinTmpfsGB(ctx.opts, ctx.hostEnv), parent: ctx.hostEnv['TMP_DIR'] || undefined });
   persistReleaseStack(ctx.release, ws.dir, ws.dir);
   ctx.workspace = ws;
-  const cache = resolve(ctx.opts.imageCache ?? (ctx.hostEnv['DIB_IMAGE_CACHE'] || join(ctx.hostEnv['HOME'] ?? homedir(), '.cache', 'tsdib')));
+  const cache = imageCacheDir(ctx.opts.imageCache, ctx.hostEnv);
   await mkdir(cache, { recursive: true });
   ctx.imageCache = cache;
   const plan = need(ctx.plan, 'plan');
-  ctx.env = buildEnvironment({
-    clearEnv: ctx.opts.clearEnv,
-    arch: dibArch(ctx.opts.arch),
-    imageName: ctx.opts.imageName,
-    types: ctx.opts.types,
-    elements: plan.elements,
-    searchPath: plan.searchPath,
-    workspace: ws,
-    imageCache: cache,
-    debugTrace: ctx.opts.debugTrace,
-    offline: ctx.opts.offline || Boolean(ctx.hostEnv['DIB_OFFLINE']),
-    installType: ctx.opts.installType,
-    noTmpfs,
-    minTmpfsGB,
-    hostEnv: ctx.hostEnv,
-  });
-  Object.assign(ctx.env, dibCompatVariables({ hostEnv: ctx.hostEnv, argv: process.argv.slice(2), searchPath: plan.searchPath, elements: plan.elements }));
-  if (ctx.opts.noCache) ctx.env['DIB_ROOTFS_NO_CACHE'] = '1';
-  if (ctx.hostEnv['FS_TYPE']) ctx.env['FS_TYPE'] = ctx.hostEnv['FS_TYPE'];
+  ctx.env = hookEnvironment({ opts: ctx.opts, plan, hostEnv: ctx.hostEnv, workspace: ws, imageCache: cache, argv: process.argv.slice(2) });
 }
 
 /** Merges the elements into TMP_HOOKS_PATH and writes the package-installs lists. */
