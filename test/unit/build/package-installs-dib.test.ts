@@ -1,19 +1,13 @@
 // DIB's package-installs semantics (diskimage-builder's elements/package-installs/tests/
 // test_package_squash.py and bin/package-installs-squash), as cases of our own against
 // src/build/package-installs.ts. DIB's ARCH for an x86_64 build is `amd64`.
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { computePackageLists, type PackageLists } from '../../../src/build/package-installs.js';
-import type { Element } from '../../../src/elements/element.js';
+import { packageInstallsElement, removeTestElements } from '../../helpers/package-installs-element.js';
 
-function element(name: string, data: unknown, ext: 'yaml' | 'json' = 'json'): Element {
-  const dir = mkdtempSync(join(tmpdir(), `tsdib-pid-${name}-`));
-  const file = join(dir, `package-installs.${ext}`);
-  writeFileSync(file, typeof data === 'string' ? data : JSON.stringify(data));
-  return { name, path: dir, deps: [], provides: [], phases: [], environmentDir: undefined, packageInstalls: [file], pkgMap: undefined, readme: undefined, blockDeviceDefault: undefined, blockDeviceByArch: {} };
-}
+afterAll(removeTestElements);
+
+const element = (name: string, data: unknown, ext: 'yaml' | 'json' = 'json') => packageInstallsElement(name, data, ext);
 
 /** Only the non-empty lists, as `{ 'install.d': { install: [...] } }` (DIB's squashed JSON shape). */
 function squashed(lists: PackageLists): Record<string, Record<string, string[]>> {

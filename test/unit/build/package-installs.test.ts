@@ -1,16 +1,8 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { computePackageLists, whenHolds } from '../../../src/build/package-installs.js';
-import type { Element } from '../../../src/elements/element.js';
+import { packageInstallsElement as element, removeTestElements } from '../../helpers/package-installs-element.js';
 
-function element(name: string, yaml: string): Element {
-  const dir = mkdtempSync(join(tmpdir(), `tsdib-pi-${name}-`));
-  const file = join(dir, 'package-installs.yaml');
-  writeFileSync(file, yaml);
-  return { name, path: dir, deps: [], provides: [], phases: [], environmentDir: undefined, packageInstalls: [file], pkgMap: undefined, readme: undefined, blockDeviceDefault: undefined, blockDeviceByArch: {} };
-}
+afterAll(removeTestElements);
 
 describe('whenHolds', () => {
   it.each([
