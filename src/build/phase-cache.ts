@@ -159,9 +159,14 @@ async function emptyDir(dir: string): Promise<void> {
 const DIRECT_PLUGINS: ReadonlySet<string> = new Set(['local_loop', 'partitioning', 'lvm', 'mkfs', 'mount', 'fstab']);
 const DIRECT_FS_TYPES: ReadonlySet<string> = new Set(['ext2', 'ext3', 'ext4', 'xfs', 'btrfs', 'vfat']);
 
-/** Whether the snapshot can go straight into the mounted image (no zpool; filesystems with xattrs and ACLs, or a staged ESP). */
+/**
+ * Whether the snapshot can go straight into the mounted image: no block-device.d hooks (they run
+ * before the image exists and see, and may write, the tree at TARGET_ROOT/TMP_MOUNT_PATH), no zpool,
+ * and filesystems that keep xattrs and ACLs (or a staged ESP).
+ */
 function extractsIntoImage(ctx: BuildContext): boolean {
   if (ctx.hostEnv['TSDIB_PHASE_CACHE_DIRECT'] === '0') return false;
+  if ((ctx.plan?.hooks.phases['block-device.d'] ?? []).length > 0) return false;
   const graph = ctx.graph;
   if (!graph) return false;
   const rootType = rootFsParams(ctx).rootFsType;

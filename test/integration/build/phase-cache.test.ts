@@ -57,6 +57,7 @@ describe.skipIf(skip)('phase cache', () => {
   const plan = (extra: Record<string, string> = {}, flags: string[] = []) => tsdib(['plan', ...BUILD, ...flags, '-o', join(out, 'plan')], extra);
   const member = (tar: string, path: string) => spawnSync('tar', ['-xOf', tar, path], { encoding: 'utf8' }).stdout;
   const edit = (rel: string, text: string) => {
+    mkdirSync(join(elements, 'stamp', rel, '..'), { recursive: true });
     writeFileSync(join(elements, 'stamp', rel), text);
     chmodSync(join(elements, 'stamp', rel), 0o755);
   };
@@ -130,6 +131,18 @@ describe.skipIf(skip)('phase cache', () => {
     expect(untar.status, untar.stderr).toBe(0);
     expect(spawnSync('getfacl', ['-cn', join(x, 'srv/special/acl')], { encoding: 'utf8' }).stdout).toMatch(/^user:4321:rw-$/m);
     expect(spawnSync('getfattr', ['--only-values', '-n', 'user.tsdib', join(x, 'srv/special/xattr')], { encoding: 'utf8' }).stdout).toBe('hello');
+  });
+
+  it('with a block-device.d hook, the restored tree is in place when it runs, and what it writes reaches the image', () => {
+    edit('block-device.d/50-stamp-bd', script('cp "$TMP_MOUNT_PATH/etc/stamp-install" "$TMP_MOUNT_PATH/etc/stamp-bd"'));
+    try {
+      const r = build('block-device-hook');
+      expect(r.status, r.log.slice(-3000)).toBe(0);
+      expect(r.log).toMatch(/phase cache: reusing [0-9a-f]+/);
+      expect(member(join(out, 'block-device-hook.tar'), './etc/stamp-bd')).toBe('install v1\n');
+    } finally {
+      rmSync(join(elements, 'stamp', 'block-device.d'), { recursive: true, force: true });
+    }
   });
 
   it('an edited install.d script is never served from the cache: plan and build name the file', () => {
