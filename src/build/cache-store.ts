@@ -8,6 +8,7 @@
 import { lstat, readdir, readFile, rename, rm, stat, utimes, writeFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { processAlive } from '../host/processes.js';
 import type { CacheKeyInputs } from './cache-key.js';
 
 export const PHASE_CACHE_DIR = 'phase-cache';
@@ -113,13 +114,4 @@ export async function strayFiles(dir: string): Promise<string[]> {
     stray.push(join(dir, n));
   }
   return stray;
-}
-
-function processAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'EPERM';
-  }
 }

@@ -11,7 +11,7 @@ import { stateInvalid } from '../errors.js';
 import { log } from '../log.js';
 import { detachLoop, listLoops } from './loop.js';
 import { mountsUnder, unmountPath } from './mount.js';
-import { killProcessesUnder } from './processes.js';
+import { killProcessesUnder, processAlive } from './processes.js';
 import { describeResource, releaseResource, removeDirSafely } from './release-resource.js';
 import { readState, STATE_FILE_NAME, stateFilePath } from './state-file.js';
 
@@ -21,14 +21,6 @@ export interface CleanupReport {
   failed: Array<{ what: string; message: string }>;
 }
 
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 /** Workspaces under the temp dir whose state file names a build process that is gone. */
 export async function findAbandonedWorkspaces(root = tmpdir()): Promise<string[]> {
@@ -39,7 +31,7 @@ export async function findAbandonedWorkspaces(root = tmpdir()): Promise<string[]
       const file = join(dir, STATE_FILE_NAME);
       if (!existsSync(file)) continue;
       try {
-        if (!isAlive(readState(file).pid)) found.push(dir);
+        if (!processAlive(readState(file).pid)) found.push(dir);
       } catch {
         found.push(dir);
       }
@@ -58,7 +50,7 @@ export async function cleanupWorkspace(workspaceArg: string, opts: { force?: boo
     });
   }
   const state = readState(file);
-  if (isAlive(state.pid) && state.pid !== process.pid && !opts.force) {
+  if (processAlive(state.pid) && state.pid !== process.pid && !opts.force) {
     throw stateInvalid(`the build that owns ${workspace} (pid ${state.pid}) is still running`, {
       file,
       hint: 'stop it (Ctrl-C releases everything), or pass --force',

@@ -5,6 +5,16 @@
 import { readdir, readlink } from 'node:fs/promises';
 import { log } from '../log.js';
 
+/** Whether a process with this PID exists (EPERM: it does, but is not ours to signal). */
+export function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
 function isInside(path: string, root: string): boolean {
   const r = root.replace(/\/+$/, '');
   return path === r || path.startsWith(`${r}/`);

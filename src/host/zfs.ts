@@ -13,6 +13,7 @@ import { join } from 'node:path';
 import { blockDeviceFailed } from '../errors.js';
 import { log } from '../log.js';
 import { run, succeeds } from './exec.js';
+import { processAlive } from './processes.js';
 
 /** How the host provides ZFS for this build. */
 export interface ZfsService {
@@ -44,14 +45,6 @@ async function exists(path: string): Promise<boolean> {
   );
 }
 
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -73,7 +66,7 @@ export async function ensureZfsService(opts: { timeoutMs?: number } = {}): Promi
     const deadline = Date.now() + (opts.timeoutMs ?? 30_000);
     while (Date.now() < deadline) {
       pid ??= Number((await readFile(pidFile, 'utf8').catch(() => '')).trim()) || undefined;
-      if (pid !== undefined && !alive(pid)) throw blockDeviceFailed(`zfs-fuse (pid ${pid}) exited right after it started`, { hint: 'see the system log (journalctl -t zfs-fuse)' });
+      if (pid !== undefined && !processAlive(pid)) throw blockDeviceFailed(`zfs-fuse (pid ${pid}) exited right after it started`, { hint: 'see the system log (journalctl -t zfs-fuse)' });
       if (await zfsAnswers()) {
         log.info(`zfs: started zfs-fuse${pid !== undefined ? ` (pid ${pid})` : ''}; it is stopped when the build releases its pools`);
         return pid !== undefined ? { kind: 'started-zfs-fuse', pid } : { kind: 'started-zfs-fuse' };
@@ -94,7 +87,7 @@ export async function ensureZfsService(opts: { timeoutMs?: number } = {}): Promi
  */
 export async function stopZfsService(service: ZfsService, graceMs = 20_000): Promise<void> {
   const pid = service.pid;
-  if (service.kind !== 'started-zfs-fuse' || pid === undefined || !alive(pid)) return;
+  if (service.kind !== 'started-zfs-fuse' || pid === undefined || !processAlive(pid)) return;
   const pools = await importedPools();
   if (pools.length > 0) {
     log.warn(`zfs: leaving zfs-fuse (pid ${pid}) running: pools still imported: ${pools.join(', ')}`);
@@ -102,8 +95,8 @@ export async function stopZfsService(service: ZfsService, graceMs = 20_000): Pro
   }
   process.kill(pid, 'SIGTERM');
   const deadline = Date.now() + graceMs;
-  while (alive(pid) && Date.now() < deadline) await sleep(100);
-  if (alive(pid)) {
+  while (processAlive(pid) && Date.now() < deadline) await sleep(100);
+  if (processAlive(pid)) {
     log.warn(`zfs: zfs-fuse (pid ${pid}) ignored SIGTERM for ${graceMs / 1000} s; killing it`);
     process.kill(pid, 'SIGKILL');
   }
