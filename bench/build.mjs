@@ -67,10 +67,10 @@ function timed(cmd, args, env, logName) {
   });
 }
 
-/** The step seconds of tsdib's "build finished in X s: step 1.0, step 2.0" line. */
+/** The step seconds of tsdib's summary table (from its "step  seconds" header to the blank line; without the total). */
 function stepSeconds(log) {
-  const line = /build finished in [\d.]+ s: (.*)$/m.exec(log)?.[1] ?? '';
-  return [...line.matchAll(/(.+?) (\d+\.\d)(?:, |$)/g)].map((m) => [m[1], Number(m[2])]);
+  const table = /^step\s+seconds\n([\s\S]*?)\n\n/m.exec(log)?.[1] ?? '';
+  return [...table.matchAll(/^(\S.*?)\s+(\d+\.\d)$/gm)].filter((m) => m[1] !== 'total').map((m) => [m[1], Number(m[2])]);
 }
 
 const phaseCacheLine = (log) => /phase cache: (reusing|miss|off)[^\n]*/.exec(log)?.[0] ?? 'phase cache: (no line)';

@@ -11,9 +11,12 @@
 // processes (fork to exit, Node start-up and module loading included); the second calls our writers
 // inside this process, as a build does, against the same qemu-img processes (what DIB runs per output).
 // Warm page cache, outputs removed before every run; pairs run A B A B and the ratio is taken pair by
-// pair (robust to other load on the host).
+// pair (robust to other load on the host). "cpu ratio" compares CPU seconds (user + system, threads
+// included) pair by pair: on a loaded shared host, where wall time mostly measures the queue for the
+// cores, it is the fairer figure. The qcow2 zstd pairs compare our zstd with qemu-img's
+// (`-c -o compression_type=zstd`) and with our own zlib (deflate).
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -21,13 +24,18 @@ import { fileURLToPath } from 'node:url';
 const REPO = join(dirname(fileURLToPath(import.meta.url)), '..');
 const DIST = join(REPO, 'dist', 'output');
 
+/** Writer options for a mode: plain, compressed (deflate) or zstd (compressed, compression_type=zstd). */
+function writerOptions(mode) {
+  const qemuImgOptions = new Map(mode === 'zstd' ? [['compression_type', 'zstd']] : []);
+  return { compress: mode === 'compressed' || mode === 'zstd', qemuImgOptions, sourceDateEpoch: 1_700_000_000 };
+}
+
 // ---- child mode: write one format with our writer --------------------------------------------
 if (process.argv[2] === '--one') {
   const [, , , type, raw, out, mode] = process.argv;
   const { OUTPUT_WRITERS } = await import(join(DIST, 'writers.js'));
   if (type === 'none') process.exit(0); // start-up baseline: Node plus our modules
-  const opts = { compress: mode === 'compressed', qemuImgOptions: new Map(), sourceDateEpoch: 1_700_000_000 };
-  await OUTPUT_WRITERS[type].write({ rawImage: raw }, out, opts);
+  await OUTPUT_WRITERS[type].write({ rawImage: raw }, out, writerOptions(mode));
   process.exit(0);
 }
 
@@ -73,13 +81,25 @@ function warm() {
   sh('cat', [RAW], { stdio: ['ignore', 'ignore', 'pipe'] });
 }
 
-/** Wall seconds of one whole process run. */
+/** CPU seconds (user + system) of this process's waited-for children so far (/proc/self/stat cutime, cstime). */
+function childCpu() {
+  const fields = readFileSync('/proc/self/stat', 'utf8').replace(/^.*\) /, '').split(' ');
+  return (Number(fields[13]) + Number(fields[14])) / 100; // fields 16 and 17 of stat(5), in clock ticks (USER_HZ = 100)
+}
+
+/** CPU seconds of the last timed() run: on a shared, loaded host the fairer figure. */
+let lastCpu = 0;
+
+/** Wall seconds of one whole process run (its CPU seconds in lastCpu). */
 function timed(cmd, args) {
   clearOut();
   warm();
+  const c0 = childCpu();
   const t0 = process.hrtime.bigint();
   sh(cmd, args, { stdio: ['ignore', 'ignore', 'pipe'] });
-  return Number(process.hrtime.bigint() - t0) / 1e9;
+  const wall = Number(process.hrtime.bigint() - t0) / 1e9;
+  lastCpu = childCpu() - c0;
+  return wall;
 }
 
 const median = (xs) => {
@@ -96,50 +116,57 @@ function pair(name, ext, a, b, runs) {
   const ta = [];
   const tb = [];
   const ratios = [];
+  const cpuRatios = [];
   let sizes;
   for (let i = 0; i < runs; i++) {
     const [ca, aa] = a(join(OUT, `a.${ext}`));
     const x = timed(ca, aa);
+    const cpuA = lastCpu;
     const sa = statSync(join(OUT, `a.${ext}`)).size;
     const [cb, ab] = b(join(OUT, `b.${ext}`));
     const y = timed(cb, ab);
+    cpuRatios.push(cpuA / lastCpu);
     const sb = statSync(join(OUT, `b.${ext}`)).size;
     ta.push(x);
     tb.push(y);
     ratios.push(x / y);
     sizes = [sa, sb];
   }
-  return { name, ours: median(ta), qemu: median(tb), oursMin: Math.min(...ta), qemuMin: Math.min(...tb), ratio: median(ratios), sizes, runs };
+  return { name, ours: median(ta), qemu: median(tb), oursMin: Math.min(...ta), qemuMin: Math.min(...tb), ratio: median(ratios), cpuRatio: median(cpuRatios), sizes, runs };
 }
 
 /** Like pair(), but A is our writer called inside this already-running Node process, as in a build. */
 async function pairInProcess(name, ext, type, mode, b, runs) {
   const { OUTPUT_WRITERS } = await import(join(DIST, 'writers.js'));
-  const opts = { compress: mode === 'compressed', qemuImgOptions: new Map(), sourceDateEpoch: 1_700_000_000 };
+  const opts = writerOptions(mode);
   const ta = [];
   const tb = [];
   const ratios = [];
+  const cpuRatios = [];
   let sizes;
   for (let i = 0; i < runs; i++) {
     clearOut();
     warm();
     const t0 = process.hrtime.bigint();
+    const c0 = process.cpuUsage(); // this process, thread-pool threads included
     await OUTPUT_WRITERS[type].write({ rawImage: RAW }, join(OUT, `a.${ext}`), opts);
     const x = Number(process.hrtime.bigint() - t0) / 1e9;
+    const c1 = process.cpuUsage(c0);
     const sa = statSync(join(OUT, `a.${ext}`)).size;
     const [cb, ab] = b(join(OUT, `b.${ext}`));
     const y = timed(cb, ab);
+    cpuRatios.push((c1.user + c1.system) / 1e6 / lastCpu);
     ta.push(x);
     tb.push(y);
     ratios.push(x / y);
     sizes = [sa, statSync(join(OUT, `b.${ext}`)).size];
   }
-  return { name, ours: median(ta), qemu: median(tb), oursMin: Math.min(...ta), qemuMin: Math.min(...tb), ratio: median(ratios), sizes, runs };
+  return { name, ours: median(ta), qemu: median(tb), oursMin: Math.min(...ta), qemuMin: Math.min(...tb), ratio: median(ratios), cpuRatio: median(cpuRatios), sizes, runs };
 }
 
 function printRow(r) {
   console.log(
-    `${r.name.padEnd(78)} ${fmt(r.ours)} ${fmt(r.qemu)}  ${r.ratio.toFixed(2)}x  ${fmt(r.oursMin)} ${fmt(r.qemuMin)}  ${(r.oursMin / r.qemuMin).toFixed(2)}x  ${mib(r.sizes[0])} / ${mib(r.sizes[1])}  (n=${r.runs})`,
+    `${r.name.padEnd(78)} ${fmt(r.ours)} ${fmt(r.qemu)}  ${r.ratio.toFixed(2)}x  ${fmt(r.oursMin)} ${fmt(r.qemuMin)}  ${(r.oursMin / r.qemuMin).toFixed(2)}x  ${r.cpuRatio.toFixed(2)}x  ${mib(r.sizes[0])} / ${mib(r.sizes[1])}  (n=${r.runs})`,
   );
 }
 
@@ -174,6 +201,7 @@ console.log(`runs: ${RUNS} per fast pair, ${SLOW_RUNS} per compressed pair; seco
 }
 // [label, extension, our writer type, our mode, qemu-img options, compressing (fewer runs)]
 const PAIRS = [
+  ['qcow2 zstd        vs qemu-img convert -c -O qcow2 -o compression_type=zstd', 'qcow2', 'qcow2', 'zstd', ['-c', '-O', 'qcow2', '-o', 'compression_type=zstd'], true],
   ['qcow2 compressed  vs qemu-img convert -c -O qcow2', 'qcow2', 'qcow2', 'compressed', ['-c', '-O', 'qcow2'], true],
   ['qcow2 plain       vs qemu-img convert -O qcow2', 'qcow2', 'qcow2', 'plain', ['-O', 'qcow2'], false],
   ['vhd dynamic       vs qemu-img convert -O vpc -o force_size=on', 'vhd', 'vhd', 'plain', ['-O', 'vpc', '-o', 'force_size=on'], false],
@@ -184,11 +212,17 @@ const PAIRS = [
 const ONLY = process.env.BENCH_ONLY?.split(',').filter(Boolean);
 const selected = PAIRS.filter(([label]) => !ONLY || ONLY.some((o) => label.includes(o)));
 
-console.log(`${'pair'.padEnd(78)}  tsdib s  qemu s  ratio  min tsdib min qemu ratio  sizes (tsdib / qemu)`);
+console.log(`${'pair'.padEnd(78)}  tsdib s  qemu s  ratio  min tsdib min qemu ratio  cpu ratio  sizes (tsdib / qemu)`);
 console.log('whole processes (Node start-up and module loading included):');
 for (const [label, ext, type, mode, q, slow] of selected) printRow(pair(label, ext, ours(type, mode), qemu(...q), slow ? SLOW_RUNS : RUNS));
 console.log('our writers called inside a running tsdib process, as in a build (no Node start-up), vs the same qemu-img processes:');
 for (const [label, ext, type, mode, q, slow] of selected) printRow(await pairInProcess(label, ext, type, mode, qemu(...q), slow ? SLOW_RUNS : RUNS));
+
+// our zstd against our zlib (deflate), both whole processes, paired
+if (!ONLY || ONLY.some((o) => 'zstd'.includes(o) || o.includes('zstd'))) {
+  console.log('\nour qcow2 zstd vs our qcow2 zlib (deflate), whole processes:');
+  printRow(pair('qcow2 zstd (tsdib) vs qcow2 zlib (tsdib)', 'qcow2', ours('qcow2', 'zstd'), ours('qcow2', 'compressed'), SLOW_RUNS));
+}
 if (ONLY) process.exit(0);
 
 const types = ['qcow2', 'vhd', 'raw', 'tar', 'tgz'];

@@ -29,7 +29,8 @@ if (mtime(stamp) <= Math.max(newestSource(join(root, 'src')), mtime(join(root, '
   writeFileSync(stamp, `${new Date().toISOString()}\n`);
 }
 
-const doctor = ['dist/cli/main.js', 'doctor', ...(forTests ? ['--for-tests'] : [])];
+// the tests' tools, or what `npm run image` builds and the README's next step (tsdib boot) runs
+const doctor = ['dist/cli/main.js', 'doctor', ...(forTests ? ['--for-tests'] : ['debian', 'vm', '-t', 'qcow2,tar', '--boot'])];
 if (process.getuid?.() === 0) {
   sh(process.execPath, [...doctor, '--install']);
 } else {

@@ -6,10 +6,12 @@
  */
 export type ErrorCode =
   | 'BLOCK_DEVICE_FAILED'
+  | 'BOOT_FAILED'
   | 'CONFIG_INVALID'
   | 'ELEMENT_INVALID'
   | 'ELEMENTS_CONFLICT'
   | 'ELEMENT_NOT_FOUND'
+  | 'ELEMENT_UNSUPPORTED'
   | 'ELEMENTS_PATH_INVALID'
   | 'ENV_INVALID'
   | 'FLAG_INVALID'
@@ -17,10 +19,12 @@ export type ErrorCode =
   | 'HOOK_FAILED'
   | 'HOST_COMMAND_FAILED'
   | 'HOST_TOOLS_MISSING'
+  | 'IMAGE_INVALID'
   | 'INTERRUPTED'
   | 'NO_OPERATING_SYSTEM'
   | 'OUTPUT_FAILED'
   | 'OUTPUT_PATH_INVALID'
+  | 'ROOT_REQUIRED'
   | 'STATE_INVALID';
 
 /** Codes that mean "the user gave us something wrong": exit 2, nothing touched on disk. */
@@ -29,12 +33,15 @@ const BAD_INPUT: ReadonlySet<ErrorCode> = new Set<ErrorCode>([
   'ELEMENT_INVALID',
   'ELEMENTS_CONFLICT',
   'ELEMENT_NOT_FOUND',
+  'ELEMENT_UNSUPPORTED',
   'ELEMENTS_PATH_INVALID',
   'ENV_INVALID',
   'FLAG_INVALID',
   'HOOK_DUPLICATE',
+  'IMAGE_INVALID',
   'NO_OPERATING_SYSTEM',
   'OUTPUT_PATH_INVALID',
+  'ROOT_REQUIRED',
   'STATE_INVALID',
 ]);
 
@@ -56,6 +63,8 @@ export interface ErrorContext {
   details?: string[];
   /** Every problem of a multi-problem report (details may print only some of them). */
   problems?: Array<{ path: string; message: string }>;
+  /** Further bad-input errors found by the same validation pass, sorted (printed after this one). */
+  also?: TsdibError[];
   cause?: unknown;
 }
 
@@ -75,7 +84,7 @@ export class TsdibError extends Error {
   }
 
   get exitCode(): number {
-    if (this.code === 'INTERRUPTED') return this.context.signal === 'SIGTERM' ? 143 : this.context.signal === 'SIGHUP' ? 129 : 130;
+    if (this.code === 'INTERRUPTED') return INTERRUPT_EXIT_CODES[this.context.signal ?? ''] ?? 130;
     return this.isBadInput ? 2 : 1;
   }
 }
@@ -86,6 +95,10 @@ export function isTsdibError(e: unknown): e is TsdibError {
 
 export function blockDeviceFailed(message: string, ctx: ErrorContext = {}): TsdibError {
   return new TsdibError('BLOCK_DEVICE_FAILED', message, ctx);
+}
+
+export function bootFailed(message: string, ctx: ErrorContext = {}): TsdibError {
+  return new TsdibError('BOOT_FAILED', message, ctx);
 }
 
 export function configInvalid(message: string, ctx: ErrorContext = {}): TsdibError {
@@ -102,6 +115,11 @@ export function elementsConflict(message: string, ctx: ErrorContext = {}): Tsdib
 
 export function elementNotFound(message: string, ctx: ErrorContext = {}): TsdibError {
   return new TsdibError('ELEMENT_NOT_FOUND', message, ctx);
+}
+
+/** An element (usually from DIB's tree) that cannot work on this host or with tsdib; exit 2. */
+export function elementUnsupported(message: string, ctx: ErrorContext = {}): TsdibError {
+  return new TsdibError('ELEMENT_UNSUPPORTED', message, ctx);
 }
 
 export function elementsPathInvalid(message: string, ctx: ErrorContext = {}): TsdibError {
@@ -132,7 +150,14 @@ export function hostToolsMissing(message: string, ctx: ErrorContext = {}): Tsdib
   return new TsdibError('HOST_TOOLS_MISSING', message, ctx);
 }
 
+export function imageInvalid(message: string, ctx: ErrorContext = {}): TsdibError {
+  return new TsdibError('IMAGE_INVALID', message, ctx);
+}
+
 /** With `element`, `phase` and `script` in ctx, the message names the hook that was running. */
+/** 128 + the signal's number, as a shell reports a process the signal killed. */
+const INTERRUPT_EXIT_CODES: Readonly<Record<string, number>> = { SIGHUP: 129, SIGINT: 130, SIGPIPE: 141, SIGTERM: 143 };
+
 export function interrupted(signal: string, ctx: ErrorContext = {}): TsdibError {
   const during = ctx.script ? ` while element ${ctx.element ?? '?'}, ${ctx.phase ?? '?'}/${ctx.script} ran${ctx.seconds === undefined ? '' : ` (${ctx.seconds.toFixed(1)} s)`}` : '';
   return new TsdibError('INTERRUPTED', `interrupted by ${signal}${during}`, { ...ctx, signal });
@@ -150,8 +175,32 @@ export function outputPathInvalid(message: string, ctx: ErrorContext = {}): Tsdi
   return new TsdibError('OUTPUT_PATH_INVALID', message, ctx);
 }
 
+export function rootRequired(message: string, ctx: ErrorContext = {}): TsdibError {
+  return new TsdibError('ROOT_REQUIRED', message, ctx);
+}
+
 export function stateInvalid(message: string, ctx: ErrorContext = {}): TsdibError {
   return new TsdibError('STATE_INVALID', message, ctx);
+}
+
+/** Bad-input errors in report order: by code, then message; each (code, message) once. */
+export function sortBadInput(errors: readonly TsdibError[]): TsdibError[] {
+  const seen = new Set<string>();
+  return [...errors]
+    .sort((a, b) => (a.code < b.code ? -1 : a.code > b.code ? 1 : a.message < b.message ? -1 : a.message > b.message ? 1 : 0))
+    .filter((e) => {
+      const id = `${e.code}\0${e.message}`;
+      if (seen.has(id)) return false;
+      seen.add(id);
+      return true;
+    });
+}
+
+/** One error for several bad inputs (at least one): the first, sorted, carrying the rest in `also`. */
+export function badInputs(errors: readonly TsdibError[]): TsdibError {
+  const [first, ...rest] = sortBadInput(errors.flatMap((e) => [e, ...(e.context.also ?? [])]));
+  if (!first) throw new Error('badInputs needs at least one error');
+  return new TsdibError(first.code, first.message, { ...first.context, also: rest });
 }
 
 /** The lines a user sees for an error: "error CODE: message", details, then a hint. No stack. */
@@ -160,5 +209,47 @@ export function formatError(e: TsdibError): string[] {
   for (const d of e.context.details ?? []) lines.push(`  ${d}`);
   if (e.context.outputTail) for (const l of e.context.outputTail.split('\n')) lines.push(`  | ${l}`);
   if (e.context.hint) lines.push(`  hint: ${e.context.hint}`);
+  for (const other of e.context.also ?? []) lines.push(...formatError(other));
   return lines;
+}
+
+/**
+ * Collects the bad-input errors of independent checks so that one run reports them all
+ * (`throwIfAny`: one error, sorted, the rest in `also`). Any other exception passes through.
+ */
+export class BadInputs {
+  private readonly errors: TsdibError[] = [];
+
+  get count(): number {
+    return this.errors.length;
+  }
+
+  add(e: TsdibError): void {
+    this.errors.push(e);
+  }
+
+  /** The value of `fn`, or undefined when it threw a bad-input error (kept for the report). */
+  sync<T>(fn: () => T): T | undefined {
+    try {
+      return fn();
+    } catch (e) {
+      if (isTsdibError(e) && e.isBadInput) this.errors.push(e);
+      else throw e;
+      return undefined;
+    }
+  }
+
+  async check<T>(fn: () => Promise<T>): Promise<T | undefined> {
+    try {
+      return await fn();
+    } catch (e) {
+      if (isTsdibError(e) && e.isBadInput) this.errors.push(e);
+      else throw e;
+      return undefined;
+    }
+  }
+
+  throwIfAny(): void {
+    if (this.errors.length > 0) throw badInputs(this.errors);
+  }
 }

@@ -10,6 +10,7 @@ import { closestName } from '../elements/did-you-mean.js';
 import { checkElementName } from '../elements/element-name.js';
 import { isPhase, PHASES, type Phase } from '../elements/phases.js';
 import { elementInvalid, flagInvalid } from '../errors.js';
+import { writableDirProblem } from '../host/writable-file.js';
 import { elementDepsText, environmentFileName, environmentText, hookFileName, hookText, packageInstallsText, readmeText } from './element-templates.js';
 
 export interface ScaffoldOptions {
@@ -47,6 +48,8 @@ export async function scaffoldElement(opts: ScaffoldOptions): Promise<ScaffoldRe
   const phases = parsePhases(opts.phases ?? ['install.d']);
   const parent = resolve(opts.dir ?? '.');
   const path = join(parent, opts.name);
+  const problem = await writableDirProblem(parent);
+  if (problem) throw flagInvalid(`--dir ${parent}: cannot make the element there: ${problem}`, { hint: 'give --dir a directory (it is made when missing)' });
   await mkdir(parent, { recursive: true });
   try {
     await mkdir(path);

@@ -1,42 +1,32 @@
 /**
- * Checks across the whole config, after each entry passed its own: node names, filesystem labels
- * and mount points must each be unique. (Edges that name no node and cycles are found by graph.ts.)
+ * Checks across the whole config, after each entry passed its own: node names must be unique, and
+ * a build's config must mount exactly one filesystem or ZFS dataset at /. (What must be unique
+ * within a kind — filesystem labels, mount points — its plugin checks; edges that name no node and
+ * cycles are found by graph.ts.)
  */
-import { effectiveLabel } from './plugins/mkfs.js';
+import { normalMountPoint } from './plugins/mount/index.js';
+import { datasetMountPoints, datasetSpecs } from './plugins/zpool/datasets.js';
 import type { ConfigNode, ConfigProblem } from './types.js';
 
-function duplicates(nodes: readonly ConfigNode[], key: (n: ConfigNode) => string | undefined, report: (n: ConfigNode, first: ConfigNode, value: string) => ConfigProblem): ConfigProblem[] {
+export function checkUniqueness(nodes: readonly ConfigNode[]): ConfigProblem[] {
   const first = new Map<string, ConfigNode>();
   const problems: ConfigProblem[] = [];
   for (const n of nodes) {
-    const k = key(n);
-    if (k === undefined) continue;
-    const f = first.get(k);
-    if (f) problems.push(report(n, f, k));
-    else first.set(k, n);
+    const f = first.get(n.name);
+    if (f) problems.push({ path: `${n.configPath}.name`, message: `duplicate node name "${n.name}" (also ${f.configPath})` });
+    else first.set(n.name, n);
   }
   return problems;
 }
 
-export function checkUniqueness(nodes: readonly ConfigNode[]): ConfigProblem[] {
-  return [
-    ...duplicates(
-      nodes,
-      (n) => n.name,
-      (n, f, name) => ({ path: `${n.configPath}.name`, message: `duplicate node name "${name}" (also ${f.configPath})` }),
-    ),
-    ...duplicates(
-      nodes,
-      (n) => (n.kind === 'mkfs' ? effectiveLabel(n.config, n.name) : undefined),
-      (n, f, label) => ({
-        path: n.config['label'] === undefined ? `${n.configPath}.name` : `${n.configPath}.label`,
-        message: `filesystem label "${label}" used more than once (also ${f.configPath})`,
-      }),
-    ),
-    ...duplicates(
-      nodes,
-      (n) => (n.kind === 'mount' && typeof n.config['mount_point'] === 'string' ? n.config['mount_point'] : undefined),
-      (n, f, mp) => ({ path: `${n.configPath}.mount_point`, message: `mount point "${mp}" specified more than once (also ${f.configPath})` }),
-    ),
-  ];
+/** Exactly one mount (or ZFS dataset) at `/`: without one the tree has nowhere to go. */
+export function checkRootMount(nodes: readonly ConfigNode[]): ConfigProblem[] {
+  const roots: string[] = [];
+  for (const n of nodes) {
+    if (n.kind === 'mount' && typeof n.config['mount_point'] === 'string' && normalMountPoint(n.config['mount_point']) === '/') roots.push(`${n.configPath}.mount_point`);
+    if (n.kind === 'zpool') for (const m of datasetMountPoints(datasetSpecs(n.config))) if (m.mountPoint === '/') roots.push(`${n.configPath}.datasets (${m.dataset})`);
+  }
+  if (roots.length === 0) return [{ path: '', message: 'nothing is mounted at /: one filesystem needs mount_point: / (or a ZFS dataset mountpoint: /) to hold the root tree' }];
+  if (roots.length > 1) return roots.slice(1).map((path) => ({ path, message: `a second root: / is already mounted by ${roots[0]}` }));
+  return [];
 }

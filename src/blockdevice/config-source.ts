@@ -8,9 +8,10 @@
  *  5. the built-in default: one loop image holding the root filesystem, no partition table.
  * This only finds the text; parsing and validation are done by the block-device config code.
  */
-import { readFile, stat } from 'node:fs/promises';
+import { stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { envInvalid, flagInvalid } from '../errors.js';
+import { elementInvalid, envInvalid, flagInvalid } from '../errors.js';
+import { readInputFile } from '../host/read-input-file.js';
 
 export interface BlockDeviceConfigSource {
   kind: 'env-file' | 'env' | 'flag' | 'element' | 'builtin';
@@ -45,13 +46,11 @@ async function isFile(path: string): Promise<boolean> {
   return (await stat(path).catch(() => undefined))?.isFile() ?? false;
 }
 
+/** The text of a config file: a regular file of at most 1 MiB (a FIFO or device is never read). */
 async function readConfigFile(path: string, onError: (message: string) => Error): Promise<string> {
-  try {
-    return await readFile(path, 'utf8');
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    throw onError(code === 'ENOENT' ? `${path} does not exist` : code === 'EISDIR' ? `${path} is a directory` : `${path} cannot be read (${code ?? String(e)})`);
-  }
+  const r = await readInputFile(path);
+  if (r.problem !== undefined) throw onError(`${path} ${r.problem}`);
+  return r.text;
 }
 
 export async function findBlockDeviceConfigSource(opts: {
@@ -87,7 +86,7 @@ export async function findBlockDeviceConfigSource(opts: {
   }
   const [first, ...others] = offers;
   if (first) {
-    const text = await readFile(first.file, 'utf8');
+    const text = await readConfigFile(first.file, (m) => elementInvalid(`element ${first.element}: block-device config ${m}`, { file: first.file, element: first.element }));
     const name = first.file.slice(first.file.lastIndexOf('/') + 1);
     const warnings = others.map((o) => `element ${o.element} also offers a block-device config (${o.file}); using the one of element ${first.element}`);
     return { kind: 'element', description: `${name} of element ${first.element}`, file: first.file, element: first.element, text, warnings };

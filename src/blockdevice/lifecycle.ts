@@ -1,8 +1,10 @@
 /**
  * The block-device lifecycle: create → umount → cleanup over the nodes of a block-device graph.
  *
- * createBlockDevice() checks every node first (nothing touches a disk before all checks pass),
- * then creates the nodes in topological order. Every resource is pushed on the caller's release
+ * This is the loop backend's engine: each node is realised by its plugin (plugins/index.ts), the
+ * one object that also holds the node's schema and checks (see plugin.ts). createBlockDevice()
+ * takes a validated graph, asks every node's plugin whether this host can make it (`ready`:
+ * nothing touches a disk before all pass), then creates the nodes in topological order. Every resource is pushed on the caller's release
  * stack the moment it is acquired: when creation throws, nothing is undone here — the caller's
  * `releaseAll()` undoes everything in reverse. The state file `<buildDir>/block-device/state.json`
  * follows every acquisition and every step.
@@ -10,7 +12,8 @@
  * The returned session's umount() runs the nodes' umount steps in reverse order (unmount in
  * reverse mount order with sync/fstrim, vfat staging trees copied in with mtools, partition and
  * disk loop devices detached); cleanup() keeps the raw images (the build's output) and removes
- * the state and the directories it made.
+ * the state and the directories it made. Offline assembly, the second backend, realises the same
+ * graph through the same plugins (offline/plan-from-graph.ts).
  */
 import { readdir, rm, rmdir } from 'node:fs/promises';
 import { blockDeviceFailed } from '../errors.js';
@@ -18,35 +21,15 @@ import { mountsUnder } from '../host/mount.js';
 import type { ReleaseStack } from '../host/release-stack.js';
 import { log, withStep } from '../log.js';
 import { blockDeviceValues, getval, type BlockDeviceValues, type GetvalSymbol } from './lifecycle/block-device-values.js';
-import { LifecycleContext, type LifecycleOptions, type NodeLifecycle, type PartitionDeviceMode } from './lifecycle/context.js';
-import { fstabLifecycle, fstabText } from './lifecycle/fstab.js';
-import { localLoopLifecycle } from './lifecycle/local-loop.js';
-import { lvmLifecycle, lvmMemberLifecycle } from './lifecycle/lvm.js';
-import { mkfsLifecycle } from './lifecycle/mkfs.js';
-import { mountLifecycle } from './lifecycle/mount.js';
-import { partitionLifecycle } from './lifecycle/partitioning.js';
-import { zpoolLifecycle } from './lifecycle/zpool.js';
+import { LifecycleContext, type LifecycleOptions, type PartitionDeviceMode } from './lifecycle/context.js';
 import { blockDeviceStateDir, saveBlockDeviceState, type LifecyclePhase } from './lifecycle/saved-state.js';
-import type { BlockDeviceGraph, BlockDeviceParams, BlockDeviceState, ConfigEntry, ConfigNode, NodeKind } from './types.js';
+import { fstabText } from './plugins/fstab.js';
+import { pluginOf, PLUGINS, type BlockDevicePlugins } from './plugins/index.js';
+import type { BlockDeviceGraph, BlockDeviceParams, BlockDeviceState, ConfigNode } from './types.js';
 
 export { releaseFromState } from './lifecycle/release-from-state.js';
 export type { LifecycleOptions, PartitionDeviceMode } from './lifecycle/context.js';
 export type { BlockDeviceValues, GetvalSymbol } from './lifecycle/block-device-values.js';
-
-/** The lifecycle steps of each kind of node (a missing kind does not compile). */
-export const NODE_LIFECYCLES: Readonly<Record<NodeKind, NodeLifecycle> & Record<string, NodeLifecycle>> = {
-  local_loop: localLoopLifecycle,
-  partitioning: partitionLifecycle,
-  partition: partitionLifecycle,
-  lvm: lvmLifecycle,
-  pv: lvmMemberLifecycle,
-  vg: lvmMemberLifecycle,
-  lv: lvmMemberLifecycle,
-  mkfs: mkfsLifecycle,
-  mount: mountLifecycle,
-  fstab: fstabLifecycle,
-  zpool: zpoolLifecycle,
-};
 
 export interface BlockDeviceSession {
   /** The typed state: devices, filesystems, mounts in mount order, fstab lines. */
@@ -68,17 +51,6 @@ export interface BlockDeviceSession {
   umount(): Promise<void>;
   /** umount() if still needed, then removes the state and temp dirs; the raw images stay. Idempotent. */
   cleanup(): Promise<void>;
-}
-
-function lifecycleOf(node: ConfigNode): NodeLifecycle {
-  const l = Object.hasOwn(NODE_LIFECYCLES, node.kind) ? NODE_LIFECYCLES[node.kind] : undefined;
-  if (!l) {
-    throw blockDeviceFailed(`${node.configPath || node.name}: block-device node kind "${node.kind}" (node "${node.name}") is not implemented`, {
-      node: node.name,
-      hint: `known plugins: ${Object.keys(NODE_LIFECYCLES).join(', ')}`,
-    });
-  }
-  return l;
 }
 
 function partitionDeviceMode(options: LifecycleOptions): PartitionDeviceMode {
@@ -106,6 +78,7 @@ class Session implements BlockDeviceSession {
 
   constructor(
     private readonly ctx: LifecycleContext,
+    private readonly plugins: BlockDevicePlugins,
     readonly stateFile: string,
   ) {}
 
@@ -145,15 +118,15 @@ class Session implements BlockDeviceSession {
 
   async create(): Promise<void> {
     const { ctx } = this;
-    const steps = ctx.nodes.map((n) => ({ node: n, lifecycle: lifecycleOf(n) }));
+    const steps = ctx.nodes.map((n) => ({ node: n, plugin: pluginOf(n, this.plugins) }));
     await withStep('block device: check', async () => {
-      for (const s of steps) await s.lifecycle.check?.(s.node, ctx);
+      for (const s of steps) await s.plugin.ready?.(s.node, ctx);
     });
     this.save('creating');
     ctx.onChange = () => saveBlockDeviceState(ctx, this.phase);
     try {
       for (const s of steps) {
-        await withStep(`${s.node.kind} ${s.node.name}`, () => s.lifecycle.create(s.node, ctx));
+        await withStep(`${s.node.kind} ${s.node.name}`, () => s.plugin.create(s.node, ctx));
         this.save('creating');
       }
     } catch (e) {
@@ -169,8 +142,8 @@ class Session implements BlockDeviceSession {
     const { ctx } = this;
     await withStep('block device: umount', async () => {
       for (const node of [...ctx.nodes].reverse()) {
-        const l = lifecycleOf(node);
-        if (l.umount) await withStep(`umount ${node.kind} ${node.name}`, () => l.umount!(node, ctx));
+        const p = pluginOf(node, this.plugins);
+        if (p.umount) await withStep(`umount ${node.kind} ${node.name}`, () => p.umount!(node, ctx));
         this.save('umounting');
       }
     });
@@ -182,7 +155,7 @@ class Session implements BlockDeviceSession {
     await this.umount();
     const { ctx } = this;
     await withStep('block device: cleanup', async () => {
-      for (const node of [...ctx.nodes].reverse()) await lifecycleOf(node).cleanup?.(node, ctx);
+      for (const node of [...ctx.nodes].reverse()) await pluginOf(node, this.plugins).cleanup?.(node, ctx);
       for (const dir of [...ctx.extras.createdDirs].reverse()) await removeEmptyDirs(dir);
     });
     ctx.onChange = () => undefined;
@@ -206,23 +179,20 @@ function creationOrder(input: BlockDeviceInput): ConfigNode[] {
 }
 
 /**
- * Creates the block device. `input` is the graph from loadBlockDeviceConfig (nodes created in
- * its `order`), or the nodes in topological order with their `entries` (a partition table's
- * label lives in its entry). A bare node list works when it needs no entry: no `partition`
- * nodes, or one `partitioning` node per table carrying the whole table config.
- * Throws BLOCK_DEVICE_FAILED (or the failing host command's error) with every acquired resource
- * still on `release`, for the caller's `releaseAll()`.
+ * Creates the block device of `input`: the graph from loadBlockDeviceConfig (nodes created in its
+ * `order`), or its nodes already in topological order with their `entries` (a partition table's
+ * label lives in its entry). `options.plugins` is the table of kinds (PLUGINS unless a test brings
+ * its own). Throws BLOCK_DEVICE_FAILED (or the failing host command's error) with every acquired
+ * resource still on `release`, for the caller's `releaseAll()`.
  */
 export async function createBlockDevice(
-  input: BlockDeviceInput | ConfigNode[],
+  input: BlockDeviceInput,
   params: BlockDeviceParams,
   release: ReleaseStack,
-  options: LifecycleOptions = {},
+  options: LifecycleOptions & { plugins?: BlockDevicePlugins } = {},
 ): Promise<BlockDeviceSession> {
-  const nodes = Array.isArray(input) ? input : creationOrder(input);
-  const entries: readonly ConfigEntry[] = Array.isArray(input) ? [] : input.entries;
-  const ctx = new LifecycleContext(nodes, entries, params, release, { partitionDevices: partitionDeviceMode(options) });
-  const session = new Session(ctx, `${blockDeviceStateDir(params.buildDir)}/state.json`);
+  const ctx = new LifecycleContext(creationOrder(input), input.entries, params, release, { partitionDevices: partitionDeviceMode(options) });
+  const session = new Session(ctx, options.plugins ?? PLUGINS, `${blockDeviceStateDir(params.buildDir)}/state.json`);
   await session.create();
   return session;
 }

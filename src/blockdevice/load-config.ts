@@ -8,13 +8,14 @@
 import { parseDocument, type Tags } from 'yaml';
 import { log } from '../log.js';
 import { buildGraph } from './graph.js';
-import { checkUniqueness } from './config-checks.js';
+import { badInputs, envInvalid, flagInvalid, type TsdibError } from '../errors.js';
+import { checkRootMount, checkUniqueness } from './config-checks.js';
 import type { CheckContext } from './plugin.js';
-import { getPlugin, PLUGIN_NAMES } from './plugins/index.js';
+import { getPlugin, PLUGINS, type BlockDevicePlugins } from './plugins/index.js';
 import { localLoopSize } from './plugins/local-loop.js';
-import { mountOrder } from './plugins/mount.js';
+import { mountOrder } from './plugins/mount/index.js';
 import { configProblemsError, formatProblem, sortProblems } from './problems.js';
-import { mergeRootfsParams } from './rootfs-params.js';
+import { mergeRootfsParams, type FilledField } from './rootfs-params.js';
 import { checkEntrySchema } from './schema-check.js';
 import { configToEntries } from './tree-to-graph.js';
 import type { BlockDeviceGraph, BlockDeviceParams, ConfigNode, ConfigProblem } from './types.js';
@@ -26,6 +27,12 @@ import type { BlockDeviceGraph, BlockDeviceParams, ConfigNode, ConfigProblem } f
 function pyyamlTags(tags: Tags): Tags {
   return tags.filter((t) => !(typeof t === 'object' && t.tag === 'tag:yaml.org,2002:float' && t.format === 'EXP'));
 }
+
+/** The most entries a config may have: far more than any disk needs, few enough to check in moments. */
+const MAX_ENTRIES = 1000;
+
+/** How often aliases may repeat an anchor's content: a real config needs a handful; a bomb needs millions. */
+const MAX_ALIAS_COUNT = 100;
 
 /** Parsed config data, or the syntax problems of the text. */
 export function parseConfigText(text: string): { data: unknown; problems: ConfigProblem[] } {
@@ -39,7 +46,17 @@ export function parseConfigText(text: string): { data: unknown; problems: Config
       })),
     };
   }
-  return { data: doc.toJS({ maxAliasCount: 100 }), problems: [] };
+  try {
+    return { data: doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT }), problems: [] };
+  } catch (e) {
+    // the yaml package refuses documents whose aliases expand too far (a "billion laughs" bomb)
+    if (e instanceof ReferenceError) {
+      const bomb = e.message.startsWith('Excessive alias count');
+      const message = bomb ? `its YAML aliases expand too far (over ${MAX_ALIAS_COUNT} copies of an anchor's content); write the entries out instead` : `a YAML alias cannot be resolved: ${e.message}`;
+      return { data: undefined, problems: [{ path: '', message }] };
+    }
+    throw e;
+  }
 }
 
 function checkContext(nodes: ConfigNode[], graphEntries: BlockDeviceGraph['entries'], params: Partial<BlockDeviceParams>, warnings: ConfigProblem[]): CheckContext {
@@ -62,39 +79,61 @@ function checkContext(nodes: ConfigNode[], graphEntries: BlockDeviceGraph['entri
 }
 
 /**
+ * The error for `problems`: those in a field filled from FS_TYPE, ROOT_LABEL or --root-label
+ * name that variable or flag (the user set it, not the config), the rest the config's source.
+ */
+function problemsError(source: string, problems: readonly ConfigProblem[], filled: readonly FilledField[]): TsdibError {
+  const errors: TsdibError[] = [];
+  const own: ConfigProblem[] = [];
+  for (const p of problems) {
+    const f = filled.find((x) => x.path === p.path);
+    if (!f) own.push(p);
+    else errors.push((f.origin.kind === 'env' ? envInvalid : flagInvalid)(`${f.origin.name}${f.origin.kind === 'env' ? '=' : ' '}${JSON.stringify(f.origin.value)}: ${p.message}`, { hint: `it sets ${p.path.slice(p.path.lastIndexOf('.') + 1)} of the root filesystem (mkfs_root)` }));
+  }
+  if (own.length > 0) errors.push(configProblemsError(source, own));
+  return badInputs(errors);
+}
+
+/**
  * Validates the config `text` (from `source`: a file name or `DIB_BLOCK_DEVICE_CONFIG`) and
  * returns its graph. `params` shape the checks: `imageSize` lets partition sizes be checked
- * against the disk, `rootFsType`/`rootLabel`/`rootFsOpts` fill the `mkfs_root` entry.
+ * against the disk, `rootFsType`/`rootLabel`/`rootFsOpts` fill the `mkfs_root` entry. `plugins` is
+ * the table of kinds (PLUGINS unless a test brings its own).
  * Throws one CONFIG_INVALID error listing every problem; logs the warnings of a valid config.
  */
-export async function loadBlockDeviceConfig(text: string, source: string, params: Partial<BlockDeviceParams>): Promise<BlockDeviceGraph> {
+export async function loadBlockDeviceConfig(text: string, source: string, params: Partial<BlockDeviceParams>, plugins: BlockDevicePlugins = PLUGINS): Promise<BlockDeviceGraph> {
   const parsed = parseConfigText(text);
   if (parsed.problems.length > 0) throw configProblemsError(source, parsed.problems);
 
-  const { entries, problems } = configToEntries(parsed.data, PLUGIN_NAMES);
-  mergeRootfsParams(entries, params);
+  const { entries, problems } = configToEntries(parsed.data, Object.keys(plugins));
+  // checks compare entries with each other; a real disk has a few dozen (GPT holds 128 partitions)
+  if (entries.length > MAX_ENTRIES) {
+    throw configProblemsError(source, [{ path: '', message: `${entries.length} entries (partitions, filesystems, mounts…); a config may have at most ${MAX_ENTRIES}` }]);
+  }
+  const filled = mergeRootfsParams(entries, params);
 
   const warnings: ConfigProblem[] = [];
   const schemaValid = new Set<number>();
   for (const entry of entries) {
-    const r = checkEntrySchema(entry, getPlugin(entry.plugin)!);
+    const r = checkEntrySchema(entry, getPlugin(entry.plugin, plugins)!);
     problems.push(...r.problems);
     warnings.push(...r.warnings);
     if (r.problems.length === 0) schemaValid.add(entry.index);
   }
 
-  const nodes = entries.flatMap((e) => getPlugin(e.plugin)!.nodes(e)).filter((n) => n.name !== '');
+  const nodes = entries.flatMap((e) => getPlugin(e.plugin, plugins)!.nodes(e)).filter((n) => n.name !== '');
   const ctx = checkContext(nodes, entries, params, warnings);
   for (const entry of entries) {
-    if (schemaValid.has(entry.index)) problems.push(...getPlugin(entry.plugin)!.check(entry, ctx));
+    if (schemaValid.has(entry.index)) problems.push(...getPlugin(entry.plugin, plugins)!.check(entry, ctx));
   }
   const duplicates = checkUniqueness(nodes);
   problems.push(...duplicates);
+  if (params.forBuild && problems.length === 0) problems.push(...checkRootMount(nodes));
 
-  const graph = buildGraph(nodes, (n) => getPlugin(n.plugin)!.edges(n, nodes));
+  const graph = buildGraph(nodes, (n) => getPlugin(n.plugin, plugins)!.edges(n, nodes));
   // with two nodes of one name, edges meet the wrong node: a cycle then only echoes the duplicate
   problems.push(...graph.problems.filter((p) => duplicates.length === 0 || !p.message.startsWith('dependency cycle')));
-  if (problems.length > 0) throw configProblemsError(source, problems);
+  if (problems.length > 0) throw problemsError(source, problems, filled);
 
   const sortedWarnings = sortProblems(warnings);
   for (const w of sortedWarnings) log.warn(`${source} ${formatProblem(w)}`);

@@ -1,7 +1,7 @@
 /**
  * The block-device layer's shared types. A config (DIB YAML list, tree notation or early
  * list-of-levels) is normalised into a list of nodes; plugins validate nodes, give their graph
- * edges, and create/umount/cleanup them in topological order (umount/cleanup in reverse).
+ * edges, and a backend realises them in topological order (see plugin.ts).
  */
 import type { ReleaseStack } from '../host/release-stack.js';
 
@@ -19,17 +19,15 @@ export interface ConfigNode {
    * What the node is inside its plugin. Most plugins make one node of their own kind; a
    * `partitioning` entry makes one `partition` node per partition, an `lvm` entry makes `pv`,
    * `vg` and `lv` nodes plus one `lvm` driver node (DIB's node set, so graphs match DIB's).
+   * The kinds of the built-in plugins are listed in NodeKind; a new plugin brings its own.
    */
-  kind: NodeKind;
+  kind: string;
   /** Index into `BlockDeviceGraph.entries` of the config entry this node came from. */
   entry: number;
 }
 
-/**
- * `partitioning` (a whole table as one node) is never made by the config loader, which makes one
- * `partition` node per partition like DIB; it exists for hand-built node lists.
- */
-export type NodeKind = 'local_loop' | 'partitioning' | 'partition' | 'lvm' | 'pv' | 'vg' | 'lv' | 'mkfs' | 'mount' | 'fstab' | 'zpool';
+/** The node kinds the built-in plugins make. */
+export type NodeKind = 'local_loop' | 'partition' | 'lvm' | 'pv' | 'vg' | 'lv' | 'mkfs' | 'mount' | 'fstab' | 'zpool';
 
 /**
  * One entry of the normalised (graph-notation) config: `{plugin: {…}}` with tree nesting taken
@@ -84,6 +82,17 @@ export interface BlockDeviceParams {
   rootFsType: string;
   rootLabel: string | undefined;
   rootFsOpts: string | undefined;
+  /** Where rootFsType / rootLabel came from when the user set them (a problem then names the variable or flag). */
+  rootParamOrigins?: { type?: RootParamOrigin; label?: RootParamOrigin };
+  /** The config of an image build: it must mount exactly one filesystem (or ZFS dataset) at `/`, and keep its disk images in the workspace. */
+  forBuild?: boolean;
+}
+
+/** The variable or flag a root filesystem setting came from. */
+export interface RootParamOrigin {
+  name: string;
+  value: string;
+  kind: 'env' | 'flag';
 }
 
 /** What the created block device looks like, saved to `<buildDir>/block-device/state.json`. */

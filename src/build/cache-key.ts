@@ -11,9 +11,10 @@
  *   and, when it resolves, what it points at), except the phases that run after the snapshot
  *   (block-device.d, pre-finalise.d, finalise.d, cleanup.d) and what DIB never merges (tests,
  *   __pycache__, *.pyc);
- * - the variables hooks see (a variable naming a file: with the file's content), minus the build's own paths, the outputs (IMAGE_NAME, IMAGE_TYPES), the
- *   command line as a string (DIB_ARGS, DIB_ENV: their parts are keyed one by one) and the
- *   terminal/session noise listed in VOLATILE_VARIABLES (every other DIB_* variable is in);
+ * - of the variables hooks see, only DIB_* ones, those the element set's files (or $_LIB) refer to by
+ *   name, and those tsdib sets from its own inputs — never paths of the checkout, the workspace or
+ *   the cache, nor a CI runner's or a session's variables (key-variables.ts). A variable naming a
+ *   file is keyed by the file's content, not its path;
  * - the flags that reach the tree but not the environment (-p packages, -n, -c).
  * Base tarballs a root.d hook declares (see phase-cache.ts) are checked when an entry is looked up.
  */
@@ -22,39 +23,21 @@ import { lstat, readdir, readFile, readlink, realpath, stat } from 'node:fs/prom
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Element } from '../elements/element.js';
+import { dibLibDir } from './dib-compat-env.js';
+import { isKeyedVariable } from './key-variables.js';
+import { referencedVariables } from './referenced-variables.js';
 
 /** Bumped when the key's shape or the snapshot format changes: old entries stop matching. */
-export const CACHE_KEY_VERSION = 1;
+export const CACHE_KEY_VERSION = 2;
 
 /** Element directories that run after the snapshot: editing them reuses the snapshot. */
 export const LATE_PHASE_DIRS: ReadonlySet<string> = new Set(['block-device.d', 'pre-finalise.d', 'finalise.d', 'cleanup.d']);
 
 /** First-level entries DIB does not merge into the hooks tree (hooks-dir.ts). */
-const NOT_MERGED: ReadonlySet<string> = new Set(['tests', '__pycache__']);
+export const NOT_MERGED: ReadonlySet<string> = new Set(['tests', '__pycache__']);
 
-/**
- * Variables that never enter the key: the build's own paths (new every build), element paths
- * (element contents are keyed instead) and a shell's or terminal's session noise.
- */
-export const VOLATILE_VARIABLES: readonly RegExp[] = [
-  /^TMP_(BUILD_DIR|IMAGE_DIR|MOUNT_PATH|HOOKS_PATH)$/,
-  /^TARGET_ROOT$/,
-  /^(ELEMENTS_PATH|IMAGE_ELEMENT_YAML)$/,
-  // the outputs (-o, -t) and the command line as one string: they shape what happens after the snapshot
-  /^(IMAGE_NAME|IMAGE_TYPES|DIB_ARGS|DIB_ENV)$/,
-  /^BASH_FUNC_get_image_element_array(%%|\(\))$/,
-  /^(TMPDIR|TMP|TEMP|TEMPDIR)$/,
-  /^(PWD|OLDPWD|SHLVL|_|PS[1-4]|PROMPT_COMMAND|HIST[A-Z]*|MAIL|MAILCHECK)$/,
-  /^(TERM|TERM_[A-Z_]*|COLORTERM|COLUMNS|LINES|LS_COLORS|LESS[A-Z_]*|PAGER|EDITOR|VISUAL|FORCE_COLOR|NO_COLOR|VTE_VERSION|WINDOWID)$/,
-  /^(SSH_[A-Z_]*|GPG_AGENT_INFO|GPG_TTY|SSH_AUTH_SOCK|DISPLAY|WAYLAND_DISPLAY|XAUTHORITY|XDG_[A-Z_]*|DBUS_[A-Z_]*|SESSION_MANAGER)$/,
-  /^(TMUX[A-Z_]*|STY|WINDOW|KITTY_[A-Z_]*|ALACRITTY_[A-Z_]*|WT_[A-Z_]*|ITERM_[A-Z_]*|TERMINAL_[A-Z_]*|VSCODE_[A-Z_]*)$/,
-  /^(SUDO_[A-Z_]*|INVOCATION_ID|JOURNAL_STREAM|SYSTEMD_EXEC_PID|MANAGERPID|MAKEFLAGS|MFLAGS|MAKELEVEL)$/,
-  /^(VITEST[A-Z_]*|TEST|NODE_[A-Z_]*|npm_.*|INIT_CWD|COREPACK_[A-Z_]*)$/,
-];
-
-export function isVolatileVariable(name: string): boolean {
-  return VOLATILE_VARIABLES.some((re) => re.test(name));
-}
+/** Top-level entries the phase-cache key leaves out: late phases and what DIB does not merge. */
+export const SNAPSHOT_SKIPPED: ReadonlySet<string> = new Set([...LATE_PHASE_DIRS, ...NOT_MERGED]);
 
 /** What the key is made of. Values are short hashes, except flags (not secret, shown as they are). */
 export interface CacheKeyInputs {
@@ -80,22 +63,29 @@ export function cacheKey(inputs: CacheKeyInputs): string {
 /** Files above this size are keyed by size and mtime instead of content. */
 const HASHED_FILE_MAX_BYTES = 64 * 1024 ** 2;
 
-/** A variable naming a file (DIB_DEV_USER_AUTHORIZED_KEYS, DIB_APT_KEYRING, …) is keyed with the file's content. */
-async function fileFingerprint(value: string): Promise<string> {
-  if (!value.startsWith('/') || value.includes('\n')) return '';
+/**
+ * What a variable's value contributes: a value naming a file (DIB_DEV_USER_AUTHORIZED_KEYS,
+ * DIB_APT_KEYRING, …) by the file's content alone, so the same file in another checkout gives the
+ * same key; any other value as it is.
+ */
+async function valueFingerprint(value: string): Promise<string> {
+  if (!value.startsWith('/') || value.includes('\n')) return `value:${value}`;
   const s = await stat(value).catch(() => undefined);
-  if (!s?.isFile()) return '';
-  if (s.size > HASHED_FILE_MAX_BYTES) return `|file:${s.size}:${Math.trunc(s.mtimeMs)}`;
-  return `|file:${sha(await readFile(value))}`;
+  if (!s?.isFile()) return `value:${value}`;
+  if (s.size > HASHED_FILE_MAX_BYTES) return `file:${s.size}:${Math.trunc(s.mtimeMs)}`;
+  return `file:${sha(await readFile(value))}`;
 }
 
-/** Hash per variable (and the file it names, if any), without the volatile ones, sorted by name. */
-export async function keyEnvironment(env: Readonly<Record<string, string | undefined>>): Promise<Record<string, string>> {
+/**
+ * Hash per keyed variable (key-variables.ts: DIB_*, the ones `referenced` names, tsdib's own),
+ * sorted by name.
+ */
+export async function keyEnvironment(env: Readonly<Record<string, string | undefined>>, referenced: ReadonlySet<string> = new Set()): Promise<Record<string, string>> {
   const out: Record<string, string> = {};
   for (const name of Object.keys(env).sort()) {
     const value = env[name];
-    if (value === undefined || isVolatileVariable(name)) continue;
-    out[name] = short(`${name}=${value}${await fileFingerprint(value)}`);
+    if (value === undefined || !isKeyedVariable(name, referenced)) continue;
+    out[name] = short(`${name}=${await valueFingerprint(value)}`);
   }
   return out;
 }
@@ -104,13 +94,13 @@ export async function keyEnvironment(env: Readonly<Record<string, string | undef
  * Hashes of every file under `dir` that can reach a phase before the snapshot: relative path →
  * hash of type, mode and content. Symlinks hash their target text and what they resolve to.
  */
-export async function hashElementFiles(dir: string): Promise<Record<string, string>> {
+export async function hashElementFiles(dir: string, skipTop: ReadonlySet<string> = SNAPSHOT_SKIPPED): Promise<Record<string, string>> {
   const files: Record<string, string> = {};
   const seen = new Set<string>([await realpath(dir).catch(() => dir)]);
   async function walk(abs: string, rel: string, top: boolean): Promise<void> {
     const names = (await readdir(abs)).sort();
     for (const name of names) {
-      if (top && (LATE_PHASE_DIRS.has(name) || NOT_MERGED.has(name))) continue;
+      if (top && skipTop.has(name)) continue;
       if (name.endsWith('.pyc')) continue;
       const path = join(abs, name);
       const relPath = rel ? `${rel}/${name}` : name;
@@ -135,10 +125,10 @@ export async function hashElementFiles(dir: string): Promise<Record<string, stri
   return files;
 }
 
-export async function hashElements(elements: readonly Pick<Element, 'name' | 'path'>[]): Promise<CacheKeyInputs['elements']> {
+export async function hashElements(elements: readonly Pick<Element, 'name' | 'path'>[], skipTop: ReadonlySet<string> = SNAPSHOT_SKIPPED): Promise<CacheKeyInputs['elements']> {
   return Promise.all(
     elements.map(async (e) => {
-      const files = await hashElementFiles(e.path);
+      const files = await hashElementFiles(e.path, skipTop);
       return { name: e.name, hash: short(JSON.stringify(Object.entries(files))), files };
     }),
   );
@@ -164,7 +154,7 @@ export function toolIdentity(): Promise<CacheKeyInputs['tool']> {
 
 export interface KeyInputsRequest {
   elements: readonly Pick<Element, 'name' | 'path'>[];
-  /** The variables hooks see (volatile ones are dropped here). */
+  /** The variables hooks see (only the keyed ones are kept: key-variables.ts). */
   env: Readonly<Record<string, string | undefined>>;
   /** `-p` packages. */
   packages: readonly string[];
@@ -178,7 +168,7 @@ export async function cacheKeyInputs(req: KeyInputsRequest): Promise<CacheKeyInp
     tool: await toolIdentity(),
     flags: { '-p': req.packages.join(','), '-n': String(req.skipBase), '-c': String(req.clearEnv) },
     elements: await hashElements(req.elements),
-    env: await keyEnvironment(req.env),
+    env: await keyEnvironment(req.env, await referencedVariables([...req.elements.map((e) => e.path), dibLibDir()], SNAPSHOT_SKIPPED)),
   };
 }
 

@@ -7,8 +7,8 @@ import type { BuildOptions } from '../cli/build-options.js';
 import type { Plan } from '../elements/plan.js';
 import { cacheKey, cacheKeyInputs } from './cache-key.js';
 import { imageCacheDir, phaseCacheDir } from './cache-store.js';
-import { hookEnvironment } from './hook-environment.js';
 import { cacheGroup, decide, phaseCacheDisabled } from './phase-cache.js';
+import { plannedHookEnvironment } from './planned-hook-environment.js';
 
 export interface PhaseCachePlan {
   dir: string;
@@ -17,14 +17,6 @@ export interface PhaseCachePlan {
   /** The entry a `build` status's reasons compare with. */
   comparedWith?: string;
   reasons: string[];
-}
-
-/** The variables hooks would see, as the build's workspace step computes them, with placeholder workspace paths. */
-export function plannedHookEnvironment(opts: BuildOptions, plan: Plan, hostEnv: Readonly<Record<string, string | undefined>>, imageCache: string): Record<string, string> {
-  const ws = '/nonexistent/tsdib-plan';
-  const workspace = { dir: ws, mountPath: `${ws}/mnt`, hooksPath: `${ws}/hooks`, imageDir: `${ws}/image` };
-  // DIB_ARGS and DIB_ENV (the command line) are not keyed: the plan's own argv does not matter
-  return hookEnvironment({ opts, plan, hostEnv, workspace, imageCache, argv: [] });
 }
 
 export async function planPhaseCache(opts: BuildOptions, plan: Plan, hostEnv: Readonly<Record<string, string | undefined>>): Promise<PhaseCachePlan> {

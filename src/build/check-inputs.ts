@@ -5,51 +5,56 @@
  * parent, the image cache). They run in the plan step, before the workspace exists, so a bad
  * input is rejected (exit 2) before anything is written or mounted.
  */
-import { constants } from 'node:fs';
-import { access, stat } from 'node:fs/promises';
+import { stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, resolve } from 'node:path';
-import { envInvalid, outputPathInvalid, type TsdibError } from '../errors.js';
+import { NUMBER_RULES } from '../cli/build-options.js';
+import { BadInputs, envInvalid, outputPathInvalid, type TsdibError } from '../errors.js';
+import { planOutputs as planOutputFiles } from '../elements/plan-outputs.js';
+import { writableDirProblem } from '../host/writable-file.js';
 import { planOutputs } from '../output/output-plan.js';
 import type { BuildContext } from './context.js';
+import { checkDestinations } from './destination-steps.js';
 import { outputRequest } from './output-steps.js';
 
-interface NumberRule {
-  /** The flag that wins over the variable (the variable is not read when it is given). */
-  flag: keyof BuildContext['opts'];
-  integer: boolean;
-  min: number;
-  minExclusive: boolean;
-  unit: string;
-}
-
-/** DIB_* variables the build reads as numbers, when their flag is not given. */
-const NUMERIC_ENV: Record<string, NumberRule> = {
-  DIB_IMAGE_SIZE: { flag: 'imageSizeGB', integer: false, min: 0, minExclusive: true, unit: 'GB, e.g. 2.5' },
-  DIB_IMAGE_EXTRA_SIZE: { flag: 'imageExtraSizeMB', integer: false, min: 0, minExclusive: false, unit: 'MB' },
-  DIB_JOURNAL_SIZE: { flag: 'mkfsJournalSizeMB', integer: true, min: 0, minExclusive: true, unit: 'MB' },
-  DIB_MIN_TMPFS: { flag: 'minTmpfsGB', integer: true, min: 0, minExclusive: false, unit: 'GB' },
-  MAX_ONLINE_RESIZE: { flag: 'maxOnlineResize', integer: true, min: 0, minExclusive: true, unit: 'filesystem blocks' },
+/** DIB_* variables the build reads as numbers, when their flag is not given (the flag's limits apply). */
+const NUMERIC_ENV: Record<string, { flag: keyof typeof NUMBER_RULES }> = {
+  DIB_IMAGE_SIZE: { flag: 'imageSizeGB' },
+  DIB_IMAGE_EXTRA_SIZE: { flag: 'imageExtraSizeMB' },
+  DIB_JOURNAL_SIZE: { flag: 'mkfsJournalSizeMB' },
+  DIB_MIN_TMPFS: { flag: 'minTmpfsGB' },
+  MAX_ONLINE_RESIZE: { flag: 'maxOnlineResize' },
 };
 
-export function checkNumericEnvironment(ctx: Pick<BuildContext, 'opts' | 'hostEnv'>): void {
-  for (const [name, rule] of Object.entries(NUMERIC_ENV)) {
+function numberProblem(value: string, rule: (typeof NUMBER_RULES)[keyof typeof NUMBER_RULES]): string | undefined {
+  const integer = 'integer' in rule && rule.integer;
+  const minExclusive = 'minExclusive' in rule && rule.minExclusive;
+  const n = Number(value);
+  const ok = (integer ? /^\s*\d+\s*$/ : /^\s*(\d+\.?\d*|\.\d+)\s*$/).test(value) && (minExclusive ? n > rule.min : n >= rule.min);
+  if (!ok) return `expected ${integer ? 'a whole number' : 'a number'} ${minExclusive ? '>' : '>='} ${rule.min} (${rule.unit})`;
+  return n > rule.max ? `too large; at most ${rule.max} (${rule.why})` : undefined;
+}
+
+/** Every numeric variable that is set and not overridden by its flag; one error per bad one. */
+export function checkNumericEnvironment(ctx: Pick<BuildContext, 'opts' | 'hostEnv'>, bad: BadInputs = new BadInputs()): void {
+  for (const [name, { flag }] of Object.entries(NUMERIC_ENV)) {
     const value = ctx.hostEnv[name];
-    if (value === undefined || value === '' || ctx.opts[rule.flag] !== undefined) continue;
-    const n = Number(value);
-    const ok = (rule.integer ? /^\s*\d+\s*$/ : /^\s*(\d+\.?\d*|\.\d+)\s*$/).test(value) && (rule.minExclusive ? n > rule.min : n >= rule.min);
-    if (!ok) {
-      throw envInvalid(`${name}=${JSON.stringify(value)}: expected ${rule.integer ? 'a whole number' : 'a number'} ${rule.minExclusive ? '>' : '>='} ${rule.min} (${rule.unit})`, {
-        hint: `unset ${name} or give a number`,
-      });
-    }
+    if (value === undefined || value === '' || ctx.opts[flag] !== undefined) continue;
+    const problem = numberProblem(value, NUMBER_RULES[flag]);
+    if (problem) bad.add(envInvalid(`${name}=${JSON.stringify(value)}: ${problem}`, { hint: `unset ${name} or give a number` }));
   }
+  // hooks test it with [ "$DIB_DEBUG_TRACE" -gt 0 ]: anything but a number fails every hook
+  const trace = ctx.hostEnv['DIB_DEBUG_TRACE'];
+  if (trace !== undefined && trace !== '' && !/^\d{1,3}$/.test(trace)) {
+    bad.add(envInvalid(`DIB_DEBUG_TRACE=${JSON.stringify(trace)}: expected a whole number (0 no tracing, 1 or more: set -x in hooks)`, { hint: 'unset DIB_DEBUG_TRACE and use -x' }));
+  }
+  bad.throwIfAny();
 }
 
 /** The whole output request, checked as the output writers will check it (no file is touched). */
-export function checkOutputRequest(ctx: BuildContext): void {
+export async function checkOutputRequest(ctx: BuildContext): Promise<void> {
   const qemuImgOptions = ctx.opts.qemuImgOptions ?? ctx.hostEnv['QEMU_IMG_OPTIONS'];
-  planOutputs({
+  await planOutputs({
     ...outputRequest(ctx, ctx.opts.types),
     ...(qemuImgOptions ? { qemuImgOptions } : {}),
     // placeholders: the inputs exist only later; here only their presence matters
@@ -58,43 +63,34 @@ export function checkOutputRequest(ctx: BuildContext): void {
   });
 }
 
-/** The nearest existing ancestor of `path` (itself included). */
-async function nearestExisting(path: string): Promise<{ path: string; isDir: boolean }> {
-  for (let p = path; ; p = dirname(p)) {
-    const s = await stat(p).catch(() => undefined);
-    if (s) return { path: p, isDir: s.isDirectory() };
-    if (dirname(p) === p) return { path: p, isDir: false };
-  }
-}
-
-/**
- * Whether a directory can be made (if missing) and written at `dir`: the nearest existing
- * ancestor must be a writable directory. Returns the problem, or undefined.
- */
-export async function writableDirProblem(dir: string): Promise<string | undefined> {
-  const found = await nearestExisting(dir);
-  if (!found.isDir) return `${found.path} is not a directory`;
-  const writable = await access(found.path, constants.W_OK).then(
-    () => true,
-    () => false,
-  );
-  if (!writable) return `${found.path} is not writable`;
-  return undefined;
-}
-
 async function checkDir(dir: string, error: (problem: string) => TsdibError): Promise<void> {
   const problem = await writableDirProblem(dir);
   if (problem) throw error(problem);
 }
 
-/** The directory of -o, the workspace's parent (TMP_DIR, else TMPDIR) and the image cache can be written. */
-export async function checkWritePlaces(ctx: BuildContext): Promise<void> {
+/** The directory of -o can be written and no output file is a directory or special file. */
+export async function checkOutputPlace(ctx: BuildContext): Promise<void> {
   const image = resolve(ctx.opts.imageName);
-  if (ctx.opts.types.some((t) => t !== 'docker')) {
-    await checkDir(dirname(image), (p) =>
-      outputPathInvalid(`-o ${ctx.opts.imageName}: cannot write the outputs there: ${p}`, { path: image, hint: 'give -o a path in a writable directory, e.g. out/image' }),
-    );
+  if (ctx.opts.types.every((t) => t === 'docker')) return;
+  await checkDir(dirname(image), (p) =>
+    outputPathInvalid(`-o ${ctx.opts.imageName}: cannot write the outputs there: ${p}`, { path: image, hint: 'give -o a path in a writable directory, e.g. out/image' }),
+  );
+  for (const out of planOutputFiles(ctx.opts)) {
+    for (const file of [out.file, ...out.checksums]) {
+      if (file === undefined) continue;
+      const s = await stat(file).catch(() => undefined);
+      if (s && !s.isFile()) {
+        throw outputPathInvalid(`-o ${ctx.opts.imageName}: the ${out.type} output ${resolve(file)} exists and is ${s.isDirectory() ? 'a directory' : 'not a regular file'}`, {
+          path: resolve(file),
+          hint: 'give -o another name, or move that away',
+        });
+      }
+    }
   }
+}
+
+/** The workspace's parent (TMP_DIR, else TMPDIR) and the image cache can be written. */
+export async function checkWritePlaces(ctx: BuildContext): Promise<void> {
   const tmpDirVar = ctx.hostEnv['TMP_DIR'] ? 'TMP_DIR' : 'TMPDIR';
   const parent = ctx.hostEnv['TMP_DIR'] || tmpdir();
   const s = await stat(parent).catch(() => undefined);
@@ -109,9 +105,13 @@ export async function checkWritePlaces(ctx: BuildContext): Promise<void> {
   }
 }
 
-/** Every check above, in the order a user would fix them. */
-export async function checkBuildInputs(ctx: BuildContext): Promise<void> {
-  checkNumericEnvironment(ctx);
-  checkOutputRequest(ctx);
-  await checkWritePlaces(ctx);
+/** Every check above; each one's problem is collected in `bad`, so all are reported together. */
+export async function checkBuildInputs(ctx: BuildContext, bad: BadInputs): Promise<void> {
+  bad.sync(() => checkNumericEnvironment(ctx));
+  await bad.check(() => checkOutputRequest(ctx));
+  await bad.check(() => checkOutputPlace(ctx));
+  await bad.check(() => checkWritePlaces(ctx));
+  await bad.check(() => checkDestinations(ctx));
 }
+
+export { writableDirProblem };

@@ -7,10 +7,11 @@ import type { BlockDeviceGraph } from '../blockdevice/types.js';
 import type { BuildOptions } from '../cli/build-options.js';
 import type { Plan } from '../elements/plan.js';
 import type { ReleaseStack } from '../host/release-stack.js';
+import type { ManifestPackage } from '../output/manifest.js';
 import type { OutputResult } from '../output/write-outputs.js';
 import type { ChrootSession } from './chroot.js';
 import type { ImageSize } from './image-size.js';
-import type { PhaseCacheState } from './phase-cache.js';
+import type { PhaseCacheState } from './phase-cache-state.js';
 import type { Workspace } from './workspace.js';
 
 export interface BuildContext {
@@ -21,6 +22,8 @@ export interface BuildContext {
   /** Built-in elements folder override (tests). */
   readonly builtinDir?: string;
   plan?: Plan;
+  /** The plan key (plan-key.ts): a content hash of every input that shapes the image. */
+  planKey?: string;
   /** The block-device config text and where it came from. */
   blockDeviceConfig?: { text: string; source: string };
   workspace?: Workspace;
@@ -39,6 +42,12 @@ export interface BuildContext {
   graph?: BlockDeviceGraph;
   blockDevice?: BlockDeviceSession;
   outputs: OutputResult[];
+  /** The finished tree's installed packages (step `package list`). */
+  packages?: ManifestPackage[];
+  /** Where step `manifest` wrote `<-o>.manifest.json`. */
+  manifest?: string;
+  /** `--push`: the reference pushed and the manifest digest (destination-steps.ts). */
+  pushed?: { ref: string; digest: string };
 }
 
 export function need<T>(value: T | undefined, what: string): T {

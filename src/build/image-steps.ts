@@ -3,6 +3,7 @@
  * partitions, filesystems, mounts), copy the tree in, write fstab, and unmount.
  */
 import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
+import { statfsSync } from 'node:fs';
 import { join } from 'node:path';
 import { createBlockDevice } from '../blockdevice/lifecycle.js';
 import { loadBlockDeviceConfig } from '../blockdevice/load-config.js';
@@ -12,7 +13,8 @@ import { blockDeviceFailed } from '../errors.js';
 import { run } from '../host/exec.js';
 import { mountsUnder } from '../host/mount.js';
 import { removeDirSafely } from '../host/release-resource.js';
-import { log } from '../log.js';
+import { log, withProgress } from '../log.js';
+import { formatBytes } from '../report/summary.js';
 import { need, type BuildContext } from './context.js';
 import { computeImageSize, treeUsageKiB } from './image-size.js';
 import { unmountHookMountsBelow } from './dib-compat-mounts.js';
@@ -85,9 +87,21 @@ function builtPath(ctx: BuildContext): string {
 export async function copyRootTree(ctx: BuildContext): Promise<void> {
   const ws = need(ctx.workspace, 'workspace');
   const built = builtPath(ctx);
-  // a phase-cache snapshot not unpacked yet goes straight into the image (phase-cache.ts)
-  if (!(await restoreIntoImage(ctx))) await run('cp', ['-a', `${built}/.`, `${ws.mountPath}/`], { step: 'copy tree' });
+  await withProgress(() => usedIn(ws.mountPath), async () => {
+    // a phase-cache snapshot not unpacked yet goes straight into the image (phase-cache.ts)
+    if (!(await restoreIntoImage(ctx))) await run('cp', ['-a', `${built}/.`, `${ws.mountPath}/`], { step: 'copy tree' });
+  });
   await removeDirSafely(built);
+}
+
+/** For the progress line: how full the root filesystem being filled is. */
+function usedIn(mountPath: string): string | undefined {
+  try {
+    const fs = statfsSync(mountPath);
+    return `${formatBytes((fs.blocks - fs.bfree) * fs.bsize)} used in the image`;
+  } catch {
+    return undefined;
+  }
 }
 
 export async function writeFstab(ctx: BuildContext): Promise<void> {

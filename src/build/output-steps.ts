@@ -1,10 +1,13 @@
 /**
  * Outputs, named DIB-style `<-o>.<type>`: the tree formats (tar, tgz, squashfs, docker) are
  * written from the mounted image before it is unmounted; the disk formats (raw, qcow2, vhd, vmdk)
- * from the raw image after.
+ * from the raw image after. With the no-final-image element, the disk formats are not written.
  */
+import { withProgress } from '../log.js';
 import { OUTPUT_WRITERS } from '../output/writers.js';
+import { outputBytesWritten } from '../report/output-progress.js';
 import { writeOutputs } from '../output/write-outputs.js';
+import { log } from '../log.js';
 import { need, type BuildContext } from './context.js';
 
 function typesNeeding(ctx: BuildContext, needs: 'raw' | 'tree'): string[] {
@@ -30,12 +33,23 @@ export async function writeTreeOutputs(ctx: BuildContext): Promise<void> {
   const types = typesNeeding(ctx, 'tree');
   if (types.length === 0) return;
   const rootTree = need(ctx.workspace, 'workspace').mountPath;
-  ctx.outputs.push(...(await writeOutputs({ ...outputRequest(ctx, types), rootTree }, { release: ctx.release })));
+  const written = await withProgress(() => outputBytesWritten(ctx.opts.imageName), () => writeOutputs({ ...outputRequest(ctx, types), rootTree }, { release: ctx.release }));
+  ctx.outputs.push(...written);
+}
+
+/** DIB's no-final-image element: the build makes no disk image file (tree outputs are still written). */
+export function wantsNoFinalImage(ctx: BuildContext): boolean {
+  return need(ctx.plan, 'plan').elements.some((e) => e.name === 'no-final-image');
 }
 
 export async function writeDiskOutputs(ctx: BuildContext): Promise<void> {
   const types = typesNeeding(ctx, 'raw');
   if (types.length === 0) return;
+  if (wantsNoFinalImage(ctx)) {
+    log.info(`no-final-image: ${types.join(', ')} not written`);
+    return;
+  }
   const rawImage = need(ctx.blockDevice, 'block device').values().imagePath;
-  ctx.outputs.push(...(await writeOutputs({ ...outputRequest(ctx, types), rawImage }, { release: ctx.release })));
+  const written = await withProgress(() => outputBytesWritten(ctx.opts.imageName), () => writeOutputs({ ...outputRequest(ctx, types), rawImage }, { release: ctx.release }));
+  ctx.outputs.push(...written);
 }

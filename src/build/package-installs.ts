@@ -10,14 +10,17 @@
  * own). `build-only` puts the package on both lists of its phase (installed, then removed by the
  * phase's uninstall hook). DIB's semantics, tested in test/unit/build/package-installs-dib.test.ts;
  * deliberate differences (`uninstall: false`, arch names with spaces) in docs/dib-differences.md.
+ * Names are translated by the declaring element's pkg-map (pkg-map.ts) for DISTRO_NAME/DIB_RELEASE.
  */
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { elementInvalid } from '../errors.js';
 import type { Element } from '../elements/element.js';
+import { mapPackage, type PackageNameMap } from './pkg-map.js';
+import { PACKAGE_PHASES, WHEN_CONDITION } from '../elements/package-installs-shape.js';
 
-export const PACKAGE_PHASES = ['pre-install.d', 'install.d', 'post-install.d'] as const;
+export { PACKAGE_PHASES };
 export type PackagePhase = (typeof PACKAGE_PHASES)[number];
 
 export interface PackageLists {
@@ -45,7 +48,7 @@ export function whenHolds(when: unknown, env: Readonly<Record<string, string>>, 
   if (when === undefined || when === null) return true;
   const conditions = Array.isArray(when) ? when.map(String) : [String(when)];
   return conditions.every((c) => {
-    const m = /^\s*([A-Za-z_][A-Za-z0-9_]*)\s*(!=|=)\s*(.*?)\s*$/.exec(c);
+    const m = WHEN_CONDITION.exec(c);
     if (!m) throw elementInvalid(`${file}: when: "${c}" is not "VAR = value" or "VAR != value"`, { file });
     const [, name = '', op, value] = m;
     const actual = env[name];
@@ -91,8 +94,17 @@ async function readPackageFile(file: string): Promise<Record<string, unknown>> {
   return data as Record<string, unknown>;
 }
 
-/** Computes the per-phase install and uninstall lists of all elements, in element then file order. */
-export async function computePackageLists(elements: readonly Element[], arch: string, env: Readonly<Record<string, string>>): Promise<PackageLists> {
+/**
+ * Computes the per-phase install and uninstall lists of all elements, in element then file order.
+ * Each element's names go through that element's pkg-map (`pkgMaps`, by element name), as DIB's
+ * package-installs does: a name mapped to "" is dropped, one mapped to several names adds them all.
+ */
+export async function computePackageLists(
+  elements: readonly Element[],
+  arch: string,
+  env: Readonly<Record<string, string>>,
+  pkgMaps: ReadonlyMap<string, PackageNameMap> = new Map(),
+): Promise<PackageLists> {
   const empty = () => Object.fromEntries(PACKAGE_PHASES.map((p) => [p, [] as string[]])) as Record<PackagePhase, string[]>;
   const lists: PackageLists = { install: empty(), uninstall: empty() };
   for (const element of elements) {
@@ -114,7 +126,7 @@ export async function computePackageLists(elements: readonly Element[], arch: st
           const targets = buildOnly ? [lists.install, lists.uninstall] : [uninstall ? lists.uninstall : lists.install];
           for (const t of targets) {
             const target = t[phase as PackagePhase];
-            if (!target.includes(pkg)) target.push(pkg);
+            for (const name of mapPackage(pkgMaps.get(element.name), pkg)) if (!target.includes(name)) target.push(name);
           }
         }
       }

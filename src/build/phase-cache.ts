@@ -27,27 +27,13 @@ import { cacheKey, cacheKeyInputs, describeKeyDifferences, type CacheKeyInputs }
 import { pruneGroup } from './cache-prune.js';
 import { listEntries, phaseCacheDir, readEntry, removeEntry, touchEntry, writeManifest, type BaseInput, type PhaseCacheEntry, type PhaseCacheManifest } from './cache-store.js';
 import { need, type BuildContext } from './context.js';
+import type { PhaseCacheState } from './phase-cache-state.js';
 import { treeUsageKiB } from './image-size.js';
 import { rootFsParams } from './prepare.js';
 
 /** The file in TMP_BUILD_DIR where root.d hooks declare the cached files they used. */
 export const BASE_INPUTS_FILE = 'phase-cache-inputs';
 
-/** What the build decided about the phase cache (kept on the build context). */
-export interface PhaseCacheState {
-  dir: string;
-  key: string;
-  inputs: CacheKeyInputs;
-  group: string;
-  label: string;
-  /** The snapshot was restored: root.d … leave chroot are skipped. */
-  restored: boolean;
-  /**
-   * Set when the snapshot goes straight into the mounted image at `copy tree` (one copy fewer):
-   * the archive and the tree's size (`du -k`) recorded when it was saved.
-   */
-  deferred?: { archive: string; treeKiB: number };
-}
 
 /** The same tar options for writing and reading: numeric owners, every xattr, ACLs. */
 const TAR_TREE_OPTIONS = ['--numeric-owner', '--xattrs', '--xattrs-include=*', '--acls'];

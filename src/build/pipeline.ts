@@ -7,10 +7,12 @@ import { formatError, isTsdibError, type TsdibError } from '../errors.js';
 import type { BuildOptions } from '../cli/build-options.js';
 import { ReleaseStack } from '../host/release-stack.js';
 import { handleSignals } from '../host/signals.js';
-import { log, stepTimings, withHeldLog, withStep } from '../log.js';
+import { log, openLogfile, withHeldLog, withStep } from '../log.js';
 import type { OutputResult } from '../output/write-outputs.js';
 import type { BuildContext } from './context.js';
 import { copyRootTree, createImage, releaseBlockDevice, sizeImage, tidyTree, unmountImage, writeFstab } from './image-steps.js';
+import { pushOutputs, writeToNbd } from './destination-steps.js';
+import { recordPackages, writeBuildManifest } from './manifest-step.js';
 import { writeDiskOutputs, writeTreeOutputs } from './output-steps.js';
 import { checkBuildHostTools, makeWorkspace, planBuild, prepareHooks } from './prepare.js';
 import { enterBuildChroot, installExtraPackages, leaveBuildChroot, runHooksOf, runRootPhase } from './tree-steps.js';
@@ -44,10 +46,14 @@ export const BUILD_STEPS = [
   'leave chroot (image)',
   'cleanup.d',
   'tidy',
+  'package list',
   'tree outputs',
   'umount',
   'disk outputs',
+  'write to NBD',
   'release',
+  'push',
+  'manifest',
 ] as const;
 export type BuildStep = (typeof BUILD_STEPS)[number];
 
@@ -57,6 +63,7 @@ export async function runBuild(ctx: BuildContext): Promise<void> {
   // a bad input is reported by its error alone: the plan step's log is printed only when it passes
   await withHeldLog(() => step('plan', () => planBuild(ctx)), (e) => isTsdibError(e) && e.isBadInput);
   await step('check host tools', () => checkBuildHostTools(ctx));
+  openLogfile();
   await step('workspace', () => makeWorkspace(ctx));
   await step('hooks', () => prepareHooks(ctx));
   // a snapshot of the finished tree under the same key (phase-cache.ts) replaces root.d … leave chroot
@@ -84,14 +91,22 @@ export async function runBuild(ctx: BuildContext): Promise<void> {
   await step('leave chroot (image)', () => leaveBuildChroot(ctx));
   await step('cleanup.d', () => runHooksOf(ctx, 'cleanup.d'));
   await step('tidy', () => tidyTree(ctx));
+  await step('package list', () => recordPackages(ctx));
   await step('tree outputs', () => writeTreeOutputs(ctx));
   await step('umount', () => unmountImage(ctx));
   await step('disk outputs', () => writeDiskOutputs(ctx));
+  await step('write to NBD', () => writeToNbd(ctx));
   await step('release', () => releaseBlockDevice(ctx));
+  await step('push', () => pushOutputs(ctx));
+  await step('manifest', () => writeBuildManifest(ctx));
 }
 
 export interface BuildResult {
   outputs: OutputResult[];
+  /** `--push`: where the artifact went and its manifest digest. */
+  pushed?: { ref: string; digest: string };
+  /** `<-o>.manifest.json`. */
+  manifest?: string;
   seconds: number;
 }
 
@@ -129,9 +144,7 @@ export async function buildImage(opts: BuildOptions, extra: { hostEnv?: Record<s
     for (const f of failures) log.error(`not released: ${f.label}: ${f.message}`);
     removeHandlers();
   }
+  // the caller prints the one summary (steps, outputs with sha256, next step): src/report/summary.ts
   const seconds = (performance.now() - t0) / 1000;
-  const top = stepTimings().filter((t) => t.depth === 0);
-  log.info(`build finished in ${seconds.toFixed(1)} s: ${top.map((t) => `${t.name} ${t.seconds.toFixed(1)}`).join(', ')}`);
-  for (const o of ctx.outputs) log.info(`output ${o.type}: ${o.path}`);
-  return { outputs: ctx.outputs, seconds };
+  return { outputs: ctx.outputs, ...(ctx.pushed ? { pushed: ctx.pushed } : {}), ...(ctx.manifest ? { manifest: ctx.manifest } : {}), seconds };
 }

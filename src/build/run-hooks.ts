@@ -1,8 +1,9 @@
 /**
  * Our dib-run-parts: runs one phase's hooks in their planned order, each in a bash that first
  * sources every element's environment.d file (sorted) and then executes the hook, inside the chroot
- * for chroot phases. Output is streamed line by line prefixed `element/phase/script`; each hook's
- * seconds are logged and recorded. A failing hook stops the build with HOOK_FAILED naming the
+ * for chroot phases. Each hook is a step named `element/script`; its output goes to the log line by
+ * line prefixed `element/phase/script` (on the terminal with -v), and what apt and dpkg report is
+ * counted for the progress line. A failing hook stops the build with HOOK_FAILED naming the
  * element, phase, script, exit code, seconds and the tail of its output.
  */
 import { basename, join } from 'node:path';
@@ -10,7 +11,9 @@ import { hookFailed, interrupted, isTsdibError } from '../errors.js';
 import type { EnvironmentFile, Hook } from '../elements/hooks.js';
 import type { Phase } from '../elements/phases.js';
 import { runResult } from '../host/exec.js';
-import { log, withStep } from '../log.js';
+import { log, withProgress, withStep } from '../log.js';
+import { AptProgress } from '../report/apt-progress.js';
+import { cleanLine } from '../report/terminal-text.js';
 import { IN_TARGET_HOOKS } from './chroot.js';
 import { chrootEnvironment } from './environment.js';
 
@@ -52,19 +55,22 @@ export async function runHookScript(
   const prefix = `${hook.element}/${hook.phase}/${hook.script}`;
   const { cmd, args, env } = commandFor(ctx, hook.inChroot, hook.target, hook.args ?? []);
   const tail: string[] = [];
+  const apt = new AptProgress();
   const t0 = performance.now();
   try {
-    await runResult(cmd, args, {
+    await withProgress(() => apt.describe(), () => runResult(cmd, args, {
       env: { ...env, ...extraEnv },
       extendEnv: false,
       step: `hook ${hook.phase}`,
-      onLine: (line) => {
+      onLine: (raw) => {
+        const line = cleanLine(raw);
         tail.push(line);
         if (tail.length > TAIL_LINES) tail.shift();
-        log.info(`${prefix}: ${line}`);
+        log.detail(`${prefix}: ${line}`);
+        apt.feed(line);
         watch?.(line);
       },
-    });
+    }));
   } catch (e) {
     const seconds = (performance.now() - t0) / 1000;
     const where = hook.inChroot ? 'in chroot' : 'outside chroot';
@@ -99,14 +105,11 @@ export async function runPhase(
     log.debug(`${phase}: no hooks`);
     return;
   }
-  await withStep(phase, async () => {
-    const seconds: Array<[string, number]> = [];
-    for (const hook of hooks) {
-      const target = hook.inChroot ? `${IN_TARGET_HOOKS}/${phase}/${hook.script}` : join(ctx.hooksPath, phase, basename(hook.script));
-      const s = await runHookScript(ctx, { element: hook.element, phase, script: hook.script, inChroot: hook.inChroot, target }, extraEnv, watch && ((line) => watch(line, hook)));
-      log.info(`${hook.element}/${phase}/${hook.script} completed in ${s.toFixed(1)} s`);
-      seconds.push([`${hook.element}/${hook.script}`, s]);
-    }
-    if (seconds.length > 1) log.debug(seconds.map(([n, s]) => `${n.padEnd(48)} ${s.toFixed(3).padStart(9)} s`).join('\n'));
-  });
+  // the caller's step is the phase: each hook is a step inside it, timed on its own
+  for (const hook of hooks) {
+    const target = hook.inChroot ? `${IN_TARGET_HOOKS}/${phase}/${hook.script}` : join(ctx.hooksPath, phase, basename(hook.script));
+    await withStep(`${hook.element}/${hook.script}`, () =>
+      runHookScript(ctx, { element: hook.element, phase, script: hook.script, inChroot: hook.inChroot, target }, extraEnv, watch && ((line) => watch(line, hook))),
+    );
+  }
 }

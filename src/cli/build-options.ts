@@ -6,7 +6,11 @@
  */
 import { resolve } from 'node:path';
 import type { Argv } from 'yargs';
-import { flagInvalid } from '../errors.js';
+import { BadInputs, flagInvalid, isTsdibError } from '../errors.js';
+import { elementNameProblem } from '../elements/element-name.js';
+import { PACKAGE_NAME } from '../elements/package-installs-shape.js';
+import { writableFileProblem } from '../host/writable-file.js';
+import { parseReference } from '../registry/reference.js';
 import { closestName } from '../elements/did-you-mean.js';
 import { hostArch } from '../elements/host-arch.js';
 import { OUTPUT_TYPES } from '../output/writers.js';
@@ -66,14 +70,22 @@ export interface BuildOptions {
   installType: string | undefined;
   /** `--docker-target` REPO:TAG, needed by `-t docker`. */
   dockerTarget: string | undefined;
-  /** `--logfile`. */
+  /** `--logfile`: the whole log goes there (and, as with DIB, the terminal is quiet unless DIB_QUIET=0). */
   logfile: string | undefined;
+  /** `-q` (tsdib): the terminal shows warnings, errors and the result only. */
+  quiet: boolean;
+  /** `-v` count (tsdib): 1 shows hook output on the terminal, 2 also the host commands. */
+  verbose: number;
   /** `--block-device-config FILE` (tsdib). */
   blockDeviceConfig: string | undefined;
   /** `--no-cache` (tsdib): do not read or write any cache (base tarball, phase snapshot, apt packages). */
   noCache: boolean;
   /** `--json-events FILE` (tsdib): write build events as JSON lines. */
   jsonEvents: string | undefined;
+  /** `--push REF` (tsdib): push the output files to an OCI registry as one artifact. */
+  push: string | undefined;
+  /** `--write-to nbd://…` (tsdib): stream the finished disk into an NBD export. */
+  writeTo: string | undefined;
 }
 
 const GROUP = 'Build options (as disk-image-create):';
@@ -108,14 +120,18 @@ export function addBuildOptions(y: Argv): Argv {
     .option('ramdisk-element', { type: 'string', nargs: 1, describe: 'main element of ramdisk builds (default: ramdisk)' })
     .option('install-type', { type: 'string', nargs: 1, describe: 'default install type of install-types elements (default: source)' })
     .option('docker-target', { type: 'string', nargs: 1, describe: 'REPO:TAG of the image `-t docker` imports' })
-    .option('logfile', { type: 'string', nargs: 1, describe: 'also write the log to this file' })
+    .option('logfile', { type: 'string', nargs: 1, describe: 'write the whole log to this file; the terminal then stays quiet unless DIB_QUIET=0' })
+    .option('q', { alias: 'quiet', type: 'boolean', describe: 'show only warnings, errors and the result (as DIB_QUIET=1)' })
+    .option('v', { alias: 'verbose', type: 'count', describe: 'show hook output on the terminal; twice: also every host command' })
     .option('block-device-config', { type: 'string', nargs: 1, describe: 'block-device config file (YAML/JSON); DIB_BLOCK_DEVICE_CONFIG wins over it' })
     .option('no-cache', { type: 'boolean', describe: 'do not read or fill any cache: base tarball, phase snapshot, apt packages' })
     .option('json-events', { type: 'string', nargs: 1, describe: 'write build events as JSON lines to this file' })
+    .option('push', { type: 'string', nargs: 1, describe: 'push the output files to an OCI registry as one artifact: HOST[:PORT]/NAME[:TAG]' })
+    .option('write-to', { type: 'string', nargs: 1, describe: 'stream the finished disk into an NBD export: nbd://HOST[:PORT][/EXPORT] or nbd+unix:///EXPORT?socket=PATH' })
     .group(['a', 'o', 't', 'x', 'u', 'c', 'n', 'p', 'checksum', 'image-size', 'image-extra-size', 'image-cache', 'max-online-resize',
       'min-tmpfs', 'mkfs-options', 'mkfs-journal-size', 'no-tmpfs', 'offline', 'qemu-img-options', 'root-label', 'ramdisk-element',
       'install-type', 'docker-target', 'logfile'], GROUP)
-    .group(['block-device-config', 'no-cache', 'json-events'], TSDIB_GROUP);
+    .group(['q', 'v', 'block-device-config', 'no-cache', 'json-events', 'push', 'write-to'], TSDIB_GROUP);
 }
 
 type RawArgv = Record<string, unknown>;
@@ -131,12 +147,19 @@ function lastString(argv: RawArgv, key: string, flag: string): string | undefine
   return s;
 }
 
-function bool(argv: RawArgv, key: string): boolean {
-  const v = argv[key];
-  return Array.isArray(v) ? Boolean(v[v.length - 1]) : v === true;
+
+interface NumberRule {
+  integer?: boolean;
+  min: number;
+  minExclusive?: boolean;
+  /** The largest sane value: more is a typo or a unit mistake, refused before any work. */
+  max: number;
+  /** Why `max` is the limit. */
+  why: string;
+  unit: string;
 }
 
-function numberFlag(argv: RawArgv, key: string, flag: string, rule: { integer?: boolean; min: number; minExclusive?: boolean; unit: string }): number | undefined {
+function numberFlag(argv: RawArgv, key: string, flag: string, rule: NumberRule): number | undefined {
   const s = lastString(argv, key, flag);
   if (s === undefined) return undefined;
   const ok = rule.integer ? /^\s*\d+\s*$/.test(s) : /^\s*(\d+\.?\d*|\.\d+)\s*$/.test(s);
@@ -145,10 +168,20 @@ function numberFlag(argv: RawArgv, key: string, flag: string, rule: { integer?: 
   if (!ok || !Number.isFinite(n) || (rule.minExclusive ? n <= rule.min : n < rule.min)) {
     throw flagInvalid(`${flag} ${JSON.stringify(s)}: expected ${kind} ${rule.minExclusive ? '>' : '>='} ${rule.min} (${rule.unit})`);
   }
+  if (n > rule.max) throw flagInvalid(`${flag} ${JSON.stringify(s)}: too large; at most ${rule.max} (${rule.why})`);
   return n;
 }
 
-function parseTypes(raw: string | undefined): OutputType[] {
+/** The limits of the numeric flags (and of their DIB_* variables, src/build/check-inputs.ts). */
+export const NUMBER_RULES = {
+  imageSizeGB: { min: 0, minExclusive: true, max: 16384, why: '16 TiB, the largest sparse image file ext4 holds', unit: 'GB, e.g. 2.5' },
+  imageExtraSizeMB: { min: 0, max: 16 * 1024 * 1024, why: '16 TiB, the largest sparse image file ext4 holds', unit: 'MB' },
+  maxOnlineResize: { integer: true, min: 0, minExclusive: true, max: 2 ** 48, why: "2^48 blocks, ext4's largest filesystem with 4 KiB blocks", unit: 'filesystem blocks' },
+  minTmpfsGB: { integer: true, min: 0, max: 1024 * 1024, why: '1 PiB of RAM', unit: 'GB' },
+  mkfsJournalSizeMB: { integer: true, min: 0, minExclusive: true, max: 40000, why: 'mke2fs takes at most 10,240,000 journal blocks, 40000 MiB with 4 KiB blocks', unit: 'MB' },
+} as const satisfies Record<string, NumberRule>;
+
+export function parseTypes(raw: string | undefined): OutputType[] {
   const items = (raw ?? 'qcow2').split(',').map((t) => t.trim()).filter(Boolean);
   if (items.length === 0) throw flagInvalid(`-t needs at least one output type (${OUTPUT_TYPES.join(', ')})`);
   const types: OutputType[] = [];
@@ -175,8 +208,52 @@ function imageNameFrom(raw: string | undefined, types: readonly OutputType[]): s
   const name = raw ?? 'image';
   const only = types.length === 1 ? types[0] : undefined;
   const stripped = only && name.endsWith(`.${only}`) ? name.slice(0, -(only.length + 1)) : name;
-  if (stripped === '' || stripped.endsWith('/')) throw flagInvalid(`-o ${JSON.stringify(name)}: the image name needs a file name part`);
+  const last = stripped.slice(stripped.lastIndexOf('/') + 1);
+  if (last === '' || last === '.' || last === '..') throw flagInvalid(`-o ${JSON.stringify(name)}: the image name needs a file name part, e.g. ${stripped.replace(/\/?\.{0,2}$/, '')}/image`.replace(' e.g. /image', ' e.g. out/image'));
+  // a control character (a newline above all) would break the checksum files and the log lines
+  if (/[\x00-\x1f\x7f]/.test(stripped)) throw flagInvalid(`-o ${JSON.stringify(name)}: the image name has a control character (e.g. a newline); use printable characters only`);
   return stripped;
+}
+
+/** A boolean flag: given alone (or as --flag=true/false); any other value is refused. */
+function boolFlag(argv: RawArgv, key: string, flag: string): boolean {
+  const v = argv[key];
+  const last = Array.isArray(v) ? v[v.length - 1] : v;
+  if (last === undefined || typeof last === 'boolean') return last === true;
+  throw flagInvalid(`${flag}=${JSON.stringify(String(last))}: ${flag} takes no value (give ${flag} alone to turn it on)`);
+}
+
+/** `-p`: package names as the package manager takes them; never an option such as --force-yes. */
+function packagesFlag(argv: RawArgv): string[] {
+  const packages = listFlag(argv, 'p');
+  const bad = packages.filter((p) => !PACKAGE_NAME.test(p));
+  if (bad.length > 0) {
+    throw flagInvalid(`-p ${bad.map((b) => JSON.stringify(b)).join(', ')}: not a package name (letters, digits, + . - _ : ~; not starting with "-")`, {
+      hint: bad.some((b) => b.startsWith('-')) ? 'options for the package manager cannot be given through -p' : undefined,
+    });
+  }
+  return packages;
+}
+
+function ramdiskElementFlag(argv: RawArgv): string | undefined {
+  const name = lastString(argv, 'ramdisk-element', '--ramdisk-element');
+  const problem = name === undefined ? undefined : elementNameProblem(name);
+  if (problem) throw flagInvalid(`--ramdisk-element ${JSON.stringify(name)}: ${problem}`, { hint: 'give the name of an element, e.g. ramdisk' });
+  return name;
+}
+
+function dockerTargetFlag(argv: RawArgv, types: readonly OutputType[] | undefined): string | undefined {
+  const target = lastString(argv, 'docker-target', '--docker-target');
+  if (types?.includes('docker') && !target) throw flagInvalid('-t docker needs --docker-target REPO:TAG');
+  if (target !== undefined) {
+    try {
+      parseReference(target, '--docker-target');
+    } catch (e) {
+      if (isTsdibError(e)) throw flagInvalid(e.message, { hint: 'write REPO[:TAG], e.g. tsdib/debian:latest' });
+      throw e;
+    }
+  }
+  return target;
 }
 
 function listFlag(argv: RawArgv, key: string): string[] {
@@ -195,43 +272,70 @@ function pathFlag(argv: RawArgv, key: string, flag: string): string | undefined 
   return s === undefined ? undefined : resolve(s);
 }
 
-/** Checks the flags in `argv` (as yargs parsed them with addBuildOptions) and types them. */
+/** `--push` and `--write-to`, checked for form (the registry and the export are asked later, in the plan step). */
+async function destinationFlags(argv: RawArgv, types: readonly OutputType[]): Promise<Pick<BuildOptions, 'push' | 'writeTo'>> {
+  const push = lastString(argv, 'push', '--push');
+  const writeTo = lastString(argv, 'write-to', '--write-to');
+  if (push !== undefined) {
+    const { parseReference } = await import('../registry/reference.js');
+    parseReference(push, '--push');
+    if (types.every((t) => t === 'docker')) throw flagInvalid('--push needs an output file; -t docker writes none', { hint: 'add a file type, e.g. -t qcow2' });
+  }
+  if (writeTo !== undefined) {
+    const { parseNbdUri } = await import('../nbd/nbd-uri.js');
+    parseNbdUri(writeTo);
+  }
+  return { push, writeTo };
+}
+
+/** Checks the flags in `argv` (as yargs parsed them with addBuildOptions) and types them; every bad flag is reported, not just the first. */
 export async function toBuildOptions(argv: RawArgv): Promise<BuildOptions> {
+  const bad = new BadInputs();
+  const f = <T>(fn: () => T): T => bad.sync(fn) as T;
   const rawElements = argv['elements'];
   const elements = (Array.isArray(rawElements) ? rawElements : rawElements === undefined ? [] : [rawElements]).map(String);
-  if (elements.length === 0) throw flagInvalid('at least one element must be given (e.g. `debian vm`)', { hint: 'list elements with `tsdib elements`' });
-  const types = parseTypes(lastString(argv, 't', '-t'));
-  const dockerTarget = lastString(argv, 'docker-target', '--docker-target');
-  if (types.includes('docker') && !dockerTarget) throw flagInvalid('-t docker needs --docker-target REPO:TAG');
-  const arch = parseArch(lastString(argv, 'a', '-a')) ?? (await hostArch());
-  return {
+  if (elements.length === 0) bad.add(flagInvalid('at least one element must be given (e.g. `debian vm`)', { hint: 'list elements with `tsdib elements`' }));
+  const types = bad.sync(() => parseTypes(lastString(argv, 't', '-t')));
+  const arch = f(() => parseArch(lastString(argv, 'a', '-a'))) ?? (await hostArch());
+  const opts: BuildOptions = {
     elements,
     arch,
-    imageName: imageNameFrom(lastString(argv, 'o', '-o'), types),
-    types,
+    imageName: f(() => imageNameFrom(lastString(argv, 'o', '-o'), types ?? [])),
+    types: types ?? [],
     debugTrace: typeof argv['x'] === 'number' ? argv['x'] : 0,
-    uncompressed: bool(argv, 'u'),
-    clearEnv: bool(argv, 'c'),
-    skipBase: bool(argv, 'n'),
-    packages: listFlag(argv, 'p'),
-    checksum: bool(argv, 'checksum'),
-    imageSizeGB: numberFlag(argv, 'image-size', '--image-size', { min: 0, minExclusive: true, unit: 'GB, e.g. 2.5' }),
-    imageExtraSizeMB: numberFlag(argv, 'image-extra-size', '--image-extra-size', { min: 0, unit: 'MB' }),
-    imageCache: pathFlag(argv, 'image-cache', '--image-cache'),
-    maxOnlineResize: numberFlag(argv, 'max-online-resize', '--max-online-resize', { integer: true, min: 0, minExclusive: true, unit: 'filesystem blocks' }),
-    minTmpfsGB: numberFlag(argv, 'min-tmpfs', '--min-tmpfs', { integer: true, min: 0, unit: 'GB' }),
-    mkfsOptions: lastString(argv, 'mkfs-options', '--mkfs-options'),
-    mkfsJournalSizeMB: numberFlag(argv, 'mkfs-journal-size', '--mkfs-journal-size', { integer: true, min: 0, minExclusive: true, unit: 'MB' }),
-    noTmpfs: bool(argv, 'no-tmpfs'),
-    offline: bool(argv, 'offline'),
-    qemuImgOptions: checked(lastString(argv, 'qemu-img-options', '--qemu-img-options'), '--qemu-img-options', /^[A-Za-z0-9_.-]+=[^,=]*(,[A-Za-z0-9_.-]+=[^,=]*)*$/, 'comma-separated key=value pairs, e.g. compat=0.10'),
-    rootLabel: lastString(argv, 'root-label', '--root-label'),
-    ramdiskElement: lastString(argv, 'ramdisk-element', '--ramdisk-element'),
-    installType: checked(lastString(argv, 'install-type', '--install-type'), '--install-type', /^[A-Za-z0-9_]+$/, 'a word such as source or package'),
-    dockerTarget,
-    logfile: pathFlag(argv, 'logfile', '--logfile'),
-    blockDeviceConfig: pathFlag(argv, 'block-device-config', '--block-device-config'),
-    noCache: bool(argv, 'no-cache'),
-    jsonEvents: pathFlag(argv, 'json-events', '--json-events'),
+    uncompressed: f(() => boolFlag(argv, 'u', '-u')),
+    clearEnv: f(() => boolFlag(argv, 'c', '-c')),
+    skipBase: f(() => boolFlag(argv, 'n', '-n')),
+    packages: f(() => packagesFlag(argv)),
+    checksum: f(() => boolFlag(argv, 'checksum', '--checksum')),
+    imageSizeGB: f(() => numberFlag(argv, 'image-size', '--image-size', NUMBER_RULES.imageSizeGB)),
+    imageExtraSizeMB: f(() => numberFlag(argv, 'image-extra-size', '--image-extra-size', NUMBER_RULES.imageExtraSizeMB)),
+    imageCache: f(() => pathFlag(argv, 'image-cache', '--image-cache')),
+    maxOnlineResize: f(() => numberFlag(argv, 'max-online-resize', '--max-online-resize', NUMBER_RULES.maxOnlineResize)),
+    minTmpfsGB: f(() => numberFlag(argv, 'min-tmpfs', '--min-tmpfs', NUMBER_RULES.minTmpfsGB)),
+    mkfsOptions: f(() => lastString(argv, 'mkfs-options', '--mkfs-options')),
+    mkfsJournalSizeMB: f(() => numberFlag(argv, 'mkfs-journal-size', '--mkfs-journal-size', NUMBER_RULES.mkfsJournalSizeMB)),
+    noTmpfs: f(() => boolFlag(argv, 'no-tmpfs', '--no-tmpfs')),
+    offline: f(() => boolFlag(argv, 'offline', '--offline')),
+    qemuImgOptions: f(() => checked(lastString(argv, 'qemu-img-options', '--qemu-img-options'), '--qemu-img-options', /^[A-Za-z0-9_.-]+=[^,=]*(,[A-Za-z0-9_.-]+=[^,=]*)*$/, 'comma-separated key=value pairs, e.g. compat=0.10')),
+    rootLabel: f(() => lastString(argv, 'root-label', '--root-label')),
+    ramdiskElement: f(() => ramdiskElementFlag(argv)),
+    installType: f(() => checked(lastString(argv, 'install-type', '--install-type'), '--install-type', /^[A-Za-z0-9_]+$/, 'a word such as source or package')),
+    dockerTarget: f(() => dockerTargetFlag(argv, types)),
+    logfile: f(() => pathFlag(argv, 'logfile', '--logfile')),
+    quiet: f(() => boolFlag(argv, 'q', '-q')),
+    verbose: typeof argv['v'] === 'number' ? argv['v'] : 0,
+    blockDeviceConfig: f(() => pathFlag(argv, 'block-device-config', '--block-device-config')),
+    noCache: f(() => boolFlag(argv, 'no-cache', '--no-cache')),
+    jsonEvents: f(() => pathFlag(argv, 'json-events', '--json-events')),
+    push: undefined,
+    writeTo: undefined,
   };
+  Object.assign(opts, (await bad.check(() => destinationFlags(argv, types ?? []))) ?? {});
+  for (const [flag, file] of [['--logfile', opts.logfile], ['--json-events', opts.jsonEvents]] as const) {
+    const problem = file === undefined ? undefined : await writableFileProblem(file);
+    if (problem) bad.add(flagInvalid(`${flag} ${file}: cannot write it: ${problem}`, { hint: 'give a file in an existing, writable directory' }));
+  }
+  bad.throwIfAny();
+  return opts;
 }

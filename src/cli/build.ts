@@ -1,5 +1,7 @@
 import type { Argv } from 'yargs';
+import { isTsdibError } from '../errors.js';
 import { addBuildOptions, toBuildOptions } from './build-options.js';
+import { logSettings } from './log-settings.js';
 
 /** `tsdib [build] [flags] ELEMENT...`: the default command, DIB's disk-image-create. */
 export function buildCommand(cli: Argv): Argv {
@@ -8,17 +10,45 @@ export function buildCommand(cli: Argv): Argv {
     'build an image from elements (as disk-image-create)',
     (y) => addBuildOptions(y.positional('elements', { type: 'string', array: true, describe: 'elements to build, e.g. debian vm' })),
     async (argv) => {
-      const opts = await toBuildOptions(argv);
-      const { configureLog, stepTimings } = await import('../log.js');
-      if (opts.logfile) configureLog({ logfile: opts.logfile });
-      if (opts.jsonEvents) {
-        const { writeJsonEvents } = await import('../report/json-events.js');
-        writeJsonEvents(opts.jsonEvents);
-      }
+      const { appendErrorEvent, writeJsonEvents } = await import('../report/json-events.js');
+      const { opts, settings } = await toBuildOptions(argv).then((o) => ({ opts: o, settings: logSettings(o, process.env) })).catch((e: unknown) => {
+        // a bad flag is refused before the events file is opened: still say so in it, if it can be written
+        if (typeof argv['json-events'] === 'string') appendErrorEvent(argv['json-events'], e);
+        throw e;
+      });
+      const { configureLog, openLogfile, stepTimings } = await import('../log.js');
+      const { newBuildLogFile } = await import('../build/build-log-file.js');
+      const { imageCacheDir } = await import('../build/cache-store.js');
+      // without --logfile the whole log still goes somewhere: the screen shows only part of it; it is
+      // written from the first step that does work, so that refused input leaves no file
+      const defaultLog = newBuildLogFile(imageCacheDir(opts.imageCache, process.env), opts.imageName);
+      const logfile = opts.logfile ?? defaultLog.path;
+      configureLog({ logfile, quiet: settings.quiet, level: settings.level, ...(opts.logfile ? {} : { deferLogfile: defaultLog }) });
+      // as DIB's "Output logs going to: FILE"
+      if (opts.logfile) process.stderr.write(`log: ${opts.logfile}\n`);
+      const events = opts.jsonEvents ? writeJsonEvents(opts.jsonEvents) : undefined;
       const { buildImage } = await import('../build/pipeline.js');
-      const result = await buildImage(opts);
+      const result = await buildImage(opts).catch((e: unknown) => {
+        events?.error(e);
+        // a bad input is said in full by its error; a failure's details (hook output) are in the log
+        if (!(isTsdibError(e) && e.isBadInput)) {
+          openLogfile();
+          process.stderr.write(`whole log: ${logfile}\n`);
+        }
+        throw e;
+      });
+      events?.result(result);
       const { formatSummary } = await import('../report/summary.js');
-      process.stderr.write(`${formatSummary(stepTimings(), result.outputs).join('\n')}\n`);
+      const { nextStep } = await import('../report/next-step.js');
+      const next = nextStep(result.outputs);
+      const summary = formatSummary(stepTimings(), result.outputs, {
+        quiet: settings.quiet,
+        maxDepth: settings.level === 'info' ? 0 : 1,
+        totalSeconds: result.seconds,
+        logfile,
+        ...(next ? { next } : {}),
+      });
+      process.stderr.write(`${summary.join('\n')}\n`);
       for (const o of result.outputs) process.stdout.write(`${o.path}\n`);
     },
   );

@@ -9,17 +9,22 @@ import { pathToFileURL } from 'node:url';
 import yargs, { type Argv } from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import { formatError, isTsdibError, TsdibError } from '../errors.js';
+import { refuseBooleanValues } from './boolean-values.js';
 import { COMMANDS } from './commands.js';
 
 export function buildCli(argv: string[]): Argv {
-  let cli = yargs(argv)
+  let cli: Argv = yargs(argv)
     .scriptName('tsdib')
     .usage('$0 [options] ELEMENT...   build a disk image from elements (DIB-compatible)')
     .strict()
     .help()
     .alias('h', 'help')
     .version()
+    // answers the completion script's `--get-yargs-completions`; `tsdib completion` (completion.ts) prints the script
+    .completion('__completion', false)
+    .option('debug', { type: 'boolean', global: true, describe: 'on an unexpected error (a bug in tsdib), also print its stack trace' })
     .wrap(Math.min(110, process.stdout.columns || 100))
+    .middleware((parsed) => refuseBooleanValues(argv, parsed))
     .fail((msg, err) => {
       if (err) throw err;
       throw new TsdibError('FLAG_INVALID', msg ?? 'invalid command line', { hint: 'run `tsdib --help`' });
@@ -37,9 +42,21 @@ export async function main(argv: string[]): Promise<number> {
       for (const line of formatError(e)) process.stderr.write(`${line}\n`);
       return e.exitCode;
     }
-    process.stderr.write(`error INTERNAL: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
+    for (const line of internalErrorLines(e, argv.includes('--debug'))) process.stderr.write(`${line}\n`);
     return 1;
   }
+}
+
+/**
+ * An exception that is not a TsdibError is a bug: one line naming it, where to report it, and its
+ * stack trace only with --debug.
+ */
+export function internalErrorLines(e: unknown, debug: boolean): string[] {
+  const message = e instanceof Error ? `${e.name}: ${e.message}` : String(e);
+  const lines = [`error INTERNAL: ${message.split('\n')[0]}`, '  this is a bug in tsdib: please report it as an issue of the tsdib project, with the command line and its output with --debug'];
+  if (debug && e instanceof Error && e.stack) lines.push(...e.stack.split('\n').slice(1));
+  else lines.push('  hint: run the same command with --debug to see where it happened');
+  return lines;
 }
 
 /** True when this module is the program node was started with (also through the npm bin symlink). */

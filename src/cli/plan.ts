@@ -1,5 +1,15 @@
 import type { Argv } from 'yargs';
-import { addBuildOptions, toBuildOptions } from './build-options.js';
+import { addBuildOptions, toBuildOptions, type BuildOptions } from './build-options.js';
+
+/** What `tsdib plan --json` prints for these options (docs/cli.md's example is made by this too). */
+export async function planJson(opts: BuildOptions, env: Readonly<Record<string, string | undefined>>): Promise<object> {
+  const { makePlan } = await import('../elements/plan.js');
+  const { planToJson } = await import('../elements/plan-format.js');
+  const { planPhaseCache } = await import('../build/cache-plan.js');
+  const { computePlanKey } = await import('../build/plan-key.js');
+  const plan = await makePlan({ ...opts, env });
+  return { ...planToJson(plan), planKey: await computePlanKey(opts, plan, env), phaseCache: await planPhaseCache(opts, plan, env) };
+}
 
 /** `tsdib plan [--json] [build flags] ELEMENT...`: what a build would do, without doing it. */
 export function planCommand(cli: Argv): Argv {
@@ -14,12 +24,17 @@ export function planCommand(cli: Argv): Argv {
       ),
     async (argv) => {
       const opts = await toBuildOptions(argv);
+      if (argv.json) {
+        process.stdout.write(`${JSON.stringify(await planJson(opts, process.env), null, 2)}\n`);
+        return;
+      }
       const { makePlan } = await import('../elements/plan.js');
-      const { formatPlan, planToJson } = await import('../elements/plan-format.js');
-      const plan = await makePlan({ ...opts, env: process.env });
+      const { formatPlan } = await import('../elements/plan-format.js');
       const { formatPhaseCachePlan, planPhaseCache } = await import('../build/cache-plan.js');
-      const phaseCache = await planPhaseCache(opts, plan, process.env);
-      process.stdout.write(argv.json ? `${JSON.stringify({ ...planToJson(plan), phaseCache }, null, 2)}\n` : `${formatPlan(plan)}\n${formatPhaseCachePlan(phaseCache)}`);
+      const plan = await makePlan({ ...opts, env: process.env });
+      const { computePlanKey } = await import('../build/plan-key.js');
+      const planKey = await computePlanKey(opts, plan, process.env);
+      process.stdout.write(`${formatPlan(plan)}\n${formatPhaseCachePlan(await planPhaseCache(opts, plan, process.env))}Plan key: ${planKey}\n`);
     },
   );
 }

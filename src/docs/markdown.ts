@@ -23,3 +23,16 @@ export function generatedNotice(from: string): string {
 export function fence(lang: string, text: string): string {
   return `\`\`\`${lang}\n${text.replace(/\n+$/, '')}\n\`\`\``;
 }
+
+/** The markers around a generated block inside a hand-written page. */
+export function blockMarkers(name: string, from: string): { begin: string; end: string } {
+  return { begin: `<!-- ${name}:begin (generated from ${from}; do not edit) -->`, end: `<!-- ${name}:end -->` };
+}
+
+/** `doc` with the text between the block's markers replaced by `body` (markers kept). */
+export function replaceBlock(doc: string, page: string, markers: { begin: string; end: string }, body: string): string {
+  const a = doc.indexOf(markers.begin);
+  const b = doc.indexOf(markers.end);
+  if (a < 0 || b < a) throw new Error(`${page} lacks the ${markers.begin} … ${markers.end} markers`);
+  return `${doc.slice(0, a)}${markers.begin}\n${body}\n${doc.slice(b)}`;
+}

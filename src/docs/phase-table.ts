@@ -6,9 +6,9 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { PHASE_CONTRACT, PHASES } from '../elements/phases.js';
+import { blockMarkers, replaceBlock } from './markdown.js';
 
-export const BEGIN = '<!-- phase-table:begin (generated from PHASE_CONTRACT; do not edit) -->';
-export const END = '<!-- phase-table:end -->';
+const MARKERS = blockMarkers('phase-table', 'PHASE_CONTRACT');
 
 /** Variables every hook gets, in and outside the chroot (environment.ts). */
 export const COMMON_VARIABLES: ReadonlyArray<[string, string]> = [
@@ -39,7 +39,6 @@ export function phaseTable(): string {
   });
   const vars = COMMON_VARIABLES.map(([n, d]) => `| \`${n}\` | ${d} |`);
   return [
-    BEGIN,
     '| phase | runs | what for | variables it can rely on |',
     '|---|---|---|---|',
     ...rows,
@@ -49,19 +48,10 @@ export function phaseTable(): string {
     '| variable | value |',
     '|---|---|',
     ...vars,
-    END,
   ].join('\n');
-}
-
-/** The doc text with its generated table replaced. */
-export function withPhaseTable(doc: string): string {
-  const a = doc.indexOf(BEGIN);
-  const b = doc.indexOf(END);
-  if (a < 0 || b < a) throw new Error(`docs/elements.md lacks the ${BEGIN} … ${END} markers`);
-  return `${doc.slice(0, a)}${phaseTable()}${doc.slice(b + END.length)}`;
 }
 
 /** docs/elements.md with its generated table brought up to date (the rest is hand-written). */
 export async function renderElementsDoc(repoRoot: string): Promise<string> {
-  return withPhaseTable(await readFile(join(repoRoot, 'docs', 'elements.md'), 'utf8'));
+  return replaceBlock(await readFile(join(repoRoot, 'docs', 'elements.md'), 'utf8'), 'docs/elements.md', MARKERS, phaseTable());
 }

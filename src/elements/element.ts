@@ -4,6 +4,7 @@
  */
 import { readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
+import { elementInvalid } from '../errors.js';
 import { isPhase, PHASES, type Phase } from './phases.js';
 import { readListFile } from './list-file.js';
 
@@ -48,8 +49,9 @@ export async function listEntries(dir: string): Promise<Entry[]> {
   try {
     names = await readdir(dir);
   } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return [];
-    throw e;
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') return [];
+    throw elementInvalid(`${dir} cannot be read (${code === 'EACCES' || code === 'EPERM' ? 'permission denied' : code === 'ENOTDIR' ? 'not a directory' : (code ?? String(e))})`, { path: dir });
   }
   return Promise.all(
     names.map(async (name) => {

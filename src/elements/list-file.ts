@@ -3,7 +3,8 @@
  * and unlike DIB (which would look for an element called "# x") so are `#` comments, whole-line
  * or trailing. A missing file is an empty list. Names keep file order, without repeats.
  */
-import { readFile } from 'node:fs/promises';
+import { elementInvalid } from '../errors.js';
+import { readInputFile } from '../host/read-input-file.js';
 import { checkElementName } from './element-name.js';
 
 export function parseListFile(text: string, file: string): string[] {
@@ -18,12 +19,8 @@ export function parseListFile(text: string, file: string): string[] {
 }
 
 export async function readListFile(file: string): Promise<string[]> {
-  let text: string;
-  try {
-    text = await readFile(file, 'utf8');
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return [];
-    throw e;
-  }
-  return parseListFile(text, file);
+  const r = await readInputFile(file);
+  if (r.missing) return [];
+  if (r.problem !== undefined) throw elementInvalid(`${file} ${r.problem}; it must be a text file with one element name a line`, { file });
+  return parseListFile(r.text, file);
 }

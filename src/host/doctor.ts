@@ -8,19 +8,24 @@ import { log } from '../log.js';
 import { run } from './exec.js';
 import type { HostTool } from './host-tools.js';
 
-export async function commandExists(command: string): Promise<boolean> {
-  if (command.startsWith('/')) return access(command).then(() => true, () => false);
+/** The path of a command on PATH (or the system dirs), or of an absolute file that exists; undefined when absent. */
+export async function findCommand(command: string): Promise<string | undefined> {
+  if (command.startsWith('/')) return access(command).then(() => command, () => undefined);
   const dirs = (process.env['PATH'] ?? '').split(delimiter).concat(['/usr/sbin', '/sbin', '/usr/bin', '/bin']);
   for (const d of dirs) {
     if (!d) continue;
     try {
       await access(join(d, command), constants.X_OK);
-      return true;
+      return join(d, command);
     } catch {
       // not in this directory
     }
   }
-  return false;
+  return undefined;
+}
+
+export async function commandExists(command: string): Promise<boolean> {
+  return (await findCommand(command)) !== undefined;
 }
 
 export interface DoctorReport {

@@ -25,6 +25,15 @@ export interface RunOptions {
   /** Keep the output as Buffer (binary stdout). */
   binary?: boolean;
   hint?: string;
+  /** Called with the child's PID as soon as it is spawned (to register it for release). */
+  onSpawn?: (pid: number) => void;
+  /** Called with every chunk of stdout/stderr as it arrives, line end or not (a console's `login: `). */
+  onOutput?: (chunk: Buffer, stream: 'stdout' | 'stderr') => void;
+  /**
+   * Give the child this terminal (stdin, stdout and stderr inherited), for an interactive console.
+   * Such a child stays in our process group: in a group of its own it could not read the terminal.
+   */
+  interactive?: boolean;
 }
 
 export interface RunResult {
@@ -134,12 +143,19 @@ export async function runResult(cmd: string, args: readonly string[], opts: RunO
     lines: false,
     all: false,
     // own process group, so an interrupt reaches the child's children too (see killLiveChildren)
-    detached: true,
+    detached: !opts.interactive,
     cleanup: true,
+    ...(opts.interactive ? { stdio: 'inherit' as const } : {}),
   };
   const t0 = performance.now();
   const child = execa(cmd, args, execaOpts);
   liveChildren.add(child);
+  if (opts.onSpawn && child.pid !== undefined) opts.onSpawn(child.pid);
+  if (opts.onOutput) {
+    const onOutput = opts.onOutput;
+    child.stdout?.on('data', (chunk: Buffer) => onOutput(chunk, 'stdout'));
+    child.stderr?.on('data', (chunk: Buffer) => onOutput(chunk, 'stderr'));
+  }
   if (opts.onLine) {
     const onLine = opts.onLine;
     for (const [stream, name] of [[child.stdout, 'stdout'], [child.stderr, 'stderr']] as const) {

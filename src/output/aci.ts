@@ -143,6 +143,7 @@ async function appendManifest(archive: string, manifest: string, mtime: number):
 export const aciWriter: WholeWriter = {
   format: 'aci',
   extension: 'aci',
+  writtenBy: 'GNU tar (tree under `rootfs/`) plus the appc `manifest`',
   needs: 'tree',
   streaming: false,
   producesFile: true,

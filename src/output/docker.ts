@@ -14,6 +14,7 @@ const SCRIPT = 'set -o pipefail; target=$1; shift; tar "$@" | docker import - "$
 export const dockerWriter: WholeWriter = {
   format: 'docker',
   extension: 'docker',
+  writtenBy: '`tar … | docker import - TARGET`',
   needs: 'tree',
   streaming: false,
   producesFile: false,

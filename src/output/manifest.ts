@@ -1,12 +1,13 @@
 /**
- * `<image-name>.manifest.json`: what went into the image and what came out — the expanded elements
- * (in build order), the installed packages, every output with its size and sha256, and the step
- * timings. The runner supplies elements, packages and timings; the outputs come from writeOutputs.
+ * `<image-name>.manifest.json`: what went into the image and what came out — tsdib's version, the
+ * expanded elements (in build order), the plan key, the phase-cache key, the installed packages, every output
+ * with its path, size and sha256, and the step timings. The runner supplies elements, key, packages
+ * and timings (build/manifest-step.ts); the outputs come from writeOutputs.
  * Written under a temp name and renamed, mode 0644. Key order is fixed; with SOURCE_DATE_EPOCH the
  * `created` time comes from it, so the file is reproducible apart from the timings.
  */
 import { writeFile } from 'node:fs/promises';
-import { basename } from 'node:path';
+import { basename, resolve } from 'node:path';
 import { commitOutput, discardOutput, tempName } from './output-file.js';
 import type { OutputResult } from './write-outputs.js';
 
@@ -28,6 +29,10 @@ export interface ManifestInput {
   timings: readonly { name: string; seconds: number }[];
   /** tsdib's version, when the runner knows it. */
   tsdibVersion?: string;
+  /** The plan key (build/plan-key.ts): same inputs, same key, on any machine. */
+  planKey?: string;
+  /** The phase cache's key (build/cache-key.ts) and whether the tree came from its snapshot. */
+  phaseCache?: { key: string; restored: boolean };
   /** SOURCE_DATE_EPOCH, for the `created` field. */
   sourceDateEpoch?: number;
 }
@@ -43,13 +48,16 @@ export function buildManifest(m: ManifestInput): Record<string, unknown> {
     ...(m.tsdibVersion ? { tsdib: m.tsdibVersion } : {}),
     image: basename(m.imageName),
     elements: [...m.elements],
+    ...(m.planKey ? { planKey: m.planKey } : {}),
+    ...(m.phaseCache ? { phaseCache: { key: m.phaseCache.key, restored: m.phaseCache.restored } } : {}),
     packages: [...m.packages]
       .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))
       .map((p) => ({ name: p.name, ...(p.version ? { version: p.version } : {}), ...(p.arch ? { arch: p.arch } : {}) })),
     outputs: m.outputs.map((o) => ({
       type: o.type,
       file: o.path.startsWith('docker:') ? o.path : basename(o.path),
-      bytes: o.bytes,
+      path: o.path.startsWith('docker:') ? o.path : resolve(o.path),
+      size: o.bytes,
       sha256: o.sha256,
       seconds: Math.round(o.seconds * 1000) / 1000,
     })),

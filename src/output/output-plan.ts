@@ -1,11 +1,14 @@
 /**
  * Checks an output request completely before any work: known types (deduplicated, order kept), no
- * two types writing the same file, the inputs each type needs, `--qemu-img-options` keys and values,
+ * two types writing the same file, the inputs each type needs, `--qemu-img-options` keys and values
+ * (and which writer each type gets for them: ours or qemu-img, which is asked — choose-writer.ts),
  * `--checksum`, `--docker-target`, SOURCE_DATE_EPOCH. Problems are FLAG_INVALID / ENV_INVALID /
- * OUTPUT_FAILED errors; nothing is touched on disk.
+ * OUTPUT_FAILED errors; nothing is touched on disk (qemu-img's trial runs in a private temp dir).
  */
 import { envInvalid, flagInvalid, outputFailed, outputPathInvalid } from '../errors.js';
 import { parseChecksum, type ChecksumAlgorithm } from './checksum.js';
+import { dirname } from 'node:path';
+import { chooseWriters } from './choose-writer.js';
 import { parseQemuImgOptions } from './qemu-img-options.js';
 import { OUTPUT_TYPES, OUTPUT_WRITERS } from './writers.js';
 import type { OutputOptions, OutputWriter } from './writer.js';
@@ -53,14 +56,19 @@ export interface OutputPlan {
   checksums: ChecksumAlgorithm[];
 }
 
+/** 9999-12-31T23:59:59Z. */
+const MAX_SOURCE_DATE_EPOCH = 253402300799;
+
 function sourceDateEpoch(env: Readonly<Record<string, string | undefined>>): number | undefined {
   const v = env['SOURCE_DATE_EPOCH'];
   if (v === undefined || v === '') return undefined;
   if (!/^\d+$/.test(v)) throw envInvalid(`SOURCE_DATE_EPOCH=${v} is not a whole number of seconds since 1970`);
+  // beyond year 9999 no date type (JavaScript's, tar's, a filesystem's) holds it exactly
+  if (Number(v) > MAX_SOURCE_DATE_EPOCH) throw envInvalid(`SOURCE_DATE_EPOCH=${v} is after the year 9999; expected at most ${MAX_SOURCE_DATE_EPOCH} seconds since 1970`);
   return Number(v);
 }
 
-export function planOutputs(req: WriteOutputsRequest): OutputPlan {
+export async function planOutputs(req: WriteOutputsRequest): Promise<OutputPlan> {
   const env = req.env ?? process.env;
   if (req.imageName.trim() === '' || req.imageName.endsWith('/')) {
     throw outputPathInvalid(`image name "${req.imageName}" must be a path prefix such as out/image`);
@@ -92,14 +100,6 @@ export function planOutputs(req: WriteOutputsRequest): OutputPlan {
   }
 
   const qemuImgOptions = parseQemuImgOptions(req.qemuImgOptions);
-  for (const key of qemuImgOptions.keys()) {
-    if (!outputs.some((o) => o.writer.optionKeys.includes(key))) {
-      const takers = OUTPUT_TYPES.filter((t) => OUTPUT_WRITERS[t]?.optionKeys.includes(key));
-      throw flagInvalid(`--qemu-img-options ${key}: not supported for -t ${types.join(',')}`, {
-        hint: takers.length > 0 ? `${key} applies to ${takers.join(', ')}` : `tsdib's writers do not use ${key}`,
-      });
-    }
-  }
   const gzipBin = req.gzipBin ?? env['DIB_GZIP_BIN'];
   const aciManifest = req.aciManifest ?? env['ACI_MANIFEST'];
   const options: OutputOptions = {
@@ -112,6 +112,7 @@ export function planOutputs(req: WriteOutputsRequest): OutputPlan {
     ...(aciManifest ? { aciManifest } : {}),
     ...(req.arch ? { arch: req.arch } : {}),
   };
-  for (const o of outputs) o.writer.checkOptions(options);
+  const writers = await chooseWriters(types, options, dirname(req.imageName));
+  outputs.forEach((o, i) => (o.writer = writers[i] as OutputWriter));
   return { outputs, options, checksums: parseChecksum(req.checksum) };
 }

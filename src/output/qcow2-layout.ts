@@ -7,6 +7,7 @@
  * referenced, so nothing leaks; metadata clusters have refcount 1.
  */
 import { pwriteAll } from './output-file.js';
+import { COMPRESSION_TYPE_CODE, type Qcow2CompressionType } from './qcow2-compress.js';
 
 /** What the writer was asked for (from `--qemu-img-options` and `-u`). */
 export interface Qcow2Settings {
@@ -15,7 +16,12 @@ export interface Qcow2Settings {
   clusterBits: number;
   lazyRefcounts: boolean;
   compress: boolean;
+  /** The header's compression type (v3 only); zstd also sets incompatible feature bit 3. */
+  compressionType: Qcow2CompressionType;
 }
+
+/** Incompatible feature bit 3: the compression_type field is not zlib; older readers must refuse. */
+const INCOMPAT_COMPRESSION = 1n << 3n;
 
 const COPIED_HI = 0x80000000;
 const COMPRESSED_HI = 0x40000000;
@@ -80,11 +86,14 @@ export function encodeHeader(h: HeaderFields): Buffer {
   b.writeUInt32BE(h.refcountTableClusters, 56);
   // 60 nb_snapshots, 64 snapshots_offset: 0
   if (v3) {
-    // 72 incompatible features: 0; 80 compatible: bit 0 lazy refcounts; 88 autoclear: 0
+    // 72 incompatible features: bit 3 for a non-zlib compression type; 80 compatible: bit 0 lazy refcounts; 88 autoclear: 0
+    const code = COMPRESSION_TYPE_CODE[h.settings.compressionType];
+    b.writeBigUInt64BE(code === 0 ? 0n : INCOMPAT_COMPRESSION, 72);
     b.writeBigUInt64BE(h.settings.lazyRefcounts ? 1n : 0n, 80);
     b.writeUInt32BE(4, 96); // refcount_order
     b.writeUInt32BE(112, 100); // header_length
-    // 104 compression type 0 = deflate; then padding; the extension area after it is zeros (end)
+    // 104 compression type (0 deflate, 1 zstd); then padding; the extension area after it is zeros (end)
+    b.writeUInt8(code, 104);
   }
   return b;
 }

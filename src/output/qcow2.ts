@@ -4,27 +4,25 @@
  * and options give byte-identical files.
  *
  * Plain: non-zero clusters are appended in guest order, one positioned write per run.
- * Compressed: each non-zero cluster is deflated (raw deflate, 4 KiB window, memLevel 9 — qemu
- * inflates with a 4 KiB window) on the libuv pool with several in flight; results are placed in
- * guest order, byte-packed. A cluster that does not shrink is stored whole at the next cluster
+ * Compressed: each non-zero cluster is compressed (deflate by default, zstd with
+ * `compression_type=zstd`; qcow2-compress.ts) on the libuv pool with several in flight; results are
+ * placed in guest order, byte-packed. A cluster that does not shrink is stored whole at the next cluster
  * boundary while the bytes left before that boundary stay open for the next compressed clusters.
  * Metadata follows the data; the header is written last (qcow2-layout.ts).
  */
 import { closeSync } from 'node:fs';
-import { promisify } from 'node:util';
-import { deflateRaw } from 'node:zlib';
 import { flagInvalid } from '../errors.js';
 import { createNew, pwriteAll } from './output-file.js';
+import { clusterCompressor, QCOW2_COMPRESSION_TYPES, type ClusterCompressor, type Qcow2CompressionType } from './qcow2-compress.js';
 import { checkChoice, onOff, parseQemuSize } from './qemu-img-options.js';
 import { rangeIsZero } from './raw-reader.js';
 import { writeCompressedEntry, writeCopiedEntry, writeMetadata, type Qcow2Settings } from './qcow2-layout.js';
 import { writeStreamingAlone } from './stream-alone.js';
+import { requireZstd } from './zstd-binding.js';
 import type { DiskSink, OutputOptions, RawChunk, RawImageInfo, StreamingWriter } from './writer.js';
 
-const deflateRawAsync = promisify(deflateRaw);
-/** Deflate jobs in flight: enough to keep the 4 libuv threads (and both cores) busy. */
+/** Compression jobs in flight: enough to keep the 4 libuv threads (and both cores) busy. */
 const IN_FLIGHT = 16;
-const DEFLATE_OPTIONS = { windowBits: 12, memLevel: 9 } as const;
 const COUNT_PAGE = 65536;
 
 /** The settings `--qemu-img-options` and `-u` ask for; throws FLAG_INVALID naming a bad key. */
@@ -32,9 +30,15 @@ export function qcow2Settings(opts: OutputOptions): Qcow2Settings {
   const o = opts.qemuImgOptions;
   checkChoice(o, 'compat', ['1.1', 'v3', '0.10', 'v2'], 'qcow2');
   checkChoice(o, 'refcount_bits', ['16'], 'qcow2', 'tsdib writes 16-bit refcounts');
-  checkChoice(o, 'compression_type', ['zlib'], 'qcow2', 'tsdib compresses with deflate');
+  checkChoice(o, 'compression_type', QCOW2_COMPRESSION_TYPES, 'qcow2');
   checkChoice(o, 'preallocation', ['off'], 'qcow2', 'tsdib writes sparse images');
   const version = ['0.10', 'v2'].includes(o.get('compat') ?? '') ? 2 : 3;
+  const compressionType = (o.get('compression_type') ?? 'zlib') as Qcow2CompressionType;
+  if (compressionType === 'zstd') {
+    // qemu: "Compression type 'zstd' requires compat=1.1" (v2 headers have no compression_type field)
+    if (version === 2) throw flagInvalid(`--qemu-img-options compression_type=zstd needs compat=1.1 for qcow2 (compat=${o.get('compat')} has no compression type field)`);
+    requireZstd('--qemu-img-options compression_type=zstd');
+  }
   let clusterBits = 16;
   const cs = o.get('cluster_size');
   if (cs !== undefined) {
@@ -46,13 +50,13 @@ export function qcow2Settings(opts: OutputOptions): Qcow2Settings {
   }
   const lazyRefcounts = onOff(o.get('lazy_refcounts'), 'lazy_refcounts', 'qcow2') ?? false;
   if (lazyRefcounts && version === 2) throw flagInvalid('--qemu-img-options lazy_refcounts=on needs compat=1.1 for qcow2');
-  return { version, clusterBits, lazyRefcounts, compress: opts.compress };
+  return { version, clusterBits, lazyRefcounts, compress: opts.compress, compressionType };
 }
 
 interface Job {
   cluster: number;
   raw: Buffer;
-  deflated: Promise<Buffer>;
+  packed: Promise<Buffer>;
 }
 
 /** The sink for one qcow2 file. */
@@ -68,6 +72,7 @@ class Qcow2Sink implements DiskSink {
   private gapEnd = 0;
   private readonly counts = new Map<number, Uint16Array>();
   private readonly queue: Job[] = [];
+  private readonly compressCluster: ClusterCompressor | undefined;
   private open = true;
 
   constructor(
@@ -79,6 +84,7 @@ class Qcow2Sink implements DiskSink {
     this.granule = this.cs;
     this.entriesPerL2 = this.cs / 8;
     this.pos = this.cs; // cluster 0 is the header
+    this.compressCluster = settings.compress ? clusterCompressor(settings.compressionType) : undefined;
   }
 
   private l2For(cluster: number): { table: Buffer; index: number } {
@@ -123,9 +129,9 @@ class Qcow2Sink implements DiskSink {
       if (rangeIsZero(c, k * cs, cs)) continue;
       const raw = Buffer.alloc(cs); // zero-padded when the last cluster is short
       c.data.copy(raw, 0, k * cs, Math.min(c.data.length, (k + 1) * cs));
-      const deflated = deflateRawAsync(raw, DEFLATE_OPTIONS);
-      deflated.catch(() => undefined); // handled when placed; avoids an unhandled rejection meanwhile
-      this.queue.push({ cluster: (c.offset + k * cs) / cs, raw, deflated });
+      const packed = (this.compressCluster as ClusterCompressor)(raw);
+      packed.catch(() => undefined); // handled when placed; avoids an unhandled rejection meanwhile
+      this.queue.push({ cluster: (c.offset + k * cs) / cs, raw, packed });
       while (this.queue.length >= IN_FLIGHT) await this.placeNext();
     }
   }
@@ -145,11 +151,11 @@ class Qcow2Sink implements DiskSink {
     return this.counts.get(Math.floor(cluster / COUNT_PAGE))?.[cluster % COUNT_PAGE] ?? 0;
   }
 
-  /** Places the oldest deflate result (guest order keeps the layout deterministic). */
+  /** Places the oldest compression result (guest order keeps the layout deterministic). */
   private async placeNext(): Promise<void> {
     const job = this.queue.shift();
     if (!job) return;
-    const out = await job.deflated;
+    const out = await job.packed;
     const { cs } = this;
     const { table, index } = this.l2For(job.cluster);
     if (out.length >= cs) {
@@ -188,8 +194,8 @@ class Qcow2Sink implements DiskSink {
   }
 
   async abort(): Promise<void> {
-    // let deflates in flight settle so nothing writes after the caller removes the file
-    await Promise.allSettled(this.queue.map((j) => j.deflated));
+    // let compressions in flight settle so nothing writes after the caller removes the file
+    await Promise.allSettled(this.queue.map((j) => j.packed));
     this.queue.length = 0;
     if (this.open) closeSync(this.fd);
     this.open = false;
@@ -207,6 +213,7 @@ export function openQcow2(image: RawImageInfo, dest: string, settings: Qcow2Sett
 export const qcow2Writer: StreamingWriter = {
   format: 'qcow2',
   extension: 'qcow2',
+  writtenBy: 'tsdib (`src/output/qcow2.ts`)',
   needs: 'raw',
   streaming: true,
   producesFile: true,

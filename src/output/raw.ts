@@ -42,6 +42,7 @@ export function openSparseCopy(dest: string, length: number, onFinish?: (fd: num
 export const rawWriter: StreamingWriter = {
   format: 'raw',
   extension: 'raw',
+  writtenBy: 'tsdib, sparse copy (`raw.ts`)',
   needs: 'raw',
   streaming: true,
   producesFile: true,

@@ -12,6 +12,7 @@ import type { WholeWriter } from './writer.js';
 export const squashfsWriter: WholeWriter = {
   format: 'squashfs',
   extension: 'squash',
+  writtenBy: '`mksquashfs … -comp xz`',
   needs: 'tree',
   streaming: false,
   producesFile: true,

@@ -10,6 +10,7 @@ import type { WholeWriter } from './writer.js';
 export const tarWriter: WholeWriter = {
   format: 'tar',
   extension: 'tar',
+  writtenBy: 'GNU tar',
   needs: 'tree',
   streaming: false,
   producesFile: true,

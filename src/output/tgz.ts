@@ -15,6 +15,7 @@ const SCRIPT = 'set -o pipefail -o noclobber; out=$1; gz=$2; shift 2; tar "$@" |
 export const tgzWriter: WholeWriter = {
   format: 'tgz',
   extension: 'tgz',
+  writtenBy: 'GNU tar piped through `pigz -9 -n` or `gzip -9 -n` (or `$DIB_GZIP_BIN`)',
   needs: 'tree',
   streaming: false,
   producesFile: true,

@@ -32,6 +32,7 @@ export function openFixedVhd(dest: string, size: number, opts: OutputOptions): D
 export const vhdFixedWriter: StreamingWriter = {
   format: 'vhd-fixed',
   extension: 'vhd',
+  writtenBy: 'tsdib, fixed VHD (`vhd-fixed.ts`)',
   needs: 'raw',
   streaming: true,
   producesFile: true,

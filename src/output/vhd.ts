@@ -77,6 +77,7 @@ class DynamicVhdSink implements DiskSink {
 export const vhdWriter: StreamingWriter = {
   format: 'vhd',
   extension: 'vhd',
+  writtenBy: 'tsdib, dynamic VHD (`vhd.ts`)',
   needs: 'raw',
   streaming: true,
   producesFile: true,

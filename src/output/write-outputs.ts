@@ -128,7 +128,7 @@ async function wholeOutput(plan: OutputPlan, o: PlannedOutput, input: OutputInpu
  * finish and one OUTPUT_FAILED error lists every failure (a single failure is rethrown as is).
  */
 export async function writeOutputs(req: WriteOutputsRequest, ctx: WriteOutputsContext = {}): Promise<OutputResult[]> {
-  const plan = planOutputs(req);
+  const plan = await planOutputs(req);
   const input: OutputInput = {
     ...(req.rawImage ? { rawImage: req.rawImage } : {}),
     ...(req.rootTree ? { rootTree: req.rootTree } : {}),

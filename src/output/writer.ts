@@ -91,6 +91,8 @@ interface WriterBase {
   readonly extension: string;
   /** What the writer reads: the raw disk image or the root tree. */
   readonly needs: 'raw' | 'tree';
+  /** Who writes it and how, for the generated table in docs/outputs.md (Markdown, one line). */
+  readonly writtenBy: string;
   /** Whether the output is a file (false for docker, which imports into an engine). */
   readonly producesFile: boolean;
   /** Host commands it runs (for `tsdib doctor` and error hints). */

@@ -1,16 +1,18 @@
 /**
- * Every output type `-t` accepts, in one table (one writer per file beside this one).
+ * Every output type `-t` accepts, in one table (one writer per file beside this one; the formats
+ * only qemu-img writes come from qemu-img-formats.ts).
  */
 import { aciWriter } from './aci.js';
 import { dockerWriter } from './docker.js';
 import { qcow2Writer } from './qcow2.js';
+import { QEMU_IMG_TYPES } from './qemu-img-formats.js';
+import { qemuImgWriter } from './qemu-img-writer.js';
 import { rawWriter } from './raw.js';
 import { squashfsWriter } from './squashfs.js';
 import { tarWriter } from './tar.js';
 import { tgzWriter } from './tgz.js';
 import { vhdFixedWriter } from './vhd-fixed.js';
 import { vhdWriter } from './vhd.js';
-import { vmdkWriter } from './vmdk.js';
 import type { OutputWriter } from './writer.js';
 
 export const OUTPUT_WRITERS: Readonly<Record<string, OutputWriter>> = {
@@ -23,7 +25,8 @@ export const OUTPUT_WRITERS: Readonly<Record<string, OutputWriter>> = {
   tgz: tgzWriter,
   vhd: vhdWriter,
   'vhd-fixed': vhdFixedWriter,
-  vmdk: vmdkWriter,
+  // with their default options; output-plan.ts binds each to the options qemu-img accepted
+  ...Object.fromEntries(Object.entries(QEMU_IMG_TYPES).map(([type, spec]) => [type, qemuImgWriter(type, spec)])),
 };
 
 export const OUTPUT_TYPES: readonly string[] = Object.keys(OUTPUT_WRITERS).sort();

@@ -7,15 +7,14 @@ import { tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { skipUnless } from '../helpers/resources.js';
-import { bootToPrompt } from './helpers/boot.js';
 import { runBuild, tail, type BuildRun } from './helpers/build.js';
 import { diffListings, listRootFilesystem, listSquashfs, listTar } from './helpers/image-tree.js';
 import { e2eMissing } from './helpers/requirements.js';
+import { BOOT_TIMEOUT_MS as BOOT_TIMEOUT, tsdibBoot } from './helpers/tsdib-boot.js';
 
 const missing = e2eMissing();
 const skip = skipUnless(missing === undefined, 'e2e debian vm with every output type', missing ?? '');
 const TYPES = ['raw', 'qcow2', 'vhd', 'vmdk', 'tar', 'tgz', 'squashfs'];
-const BOOT_TIMEOUT = 10 * 60_000;
 // the ESP is its own filesystem; the tree writers keep /proc, /sys and /dev but not their contents
 const notInRootFs = (p: string) => p === '/proc' || p === '/sys' || ['/boot/efi/', '/proc/', '/sys/', '/dev/'].some((d) => p.startsWith(d));
 
@@ -94,8 +93,8 @@ describe.skipIf(skip)('tsdib debian vm -t raw,qcow2,vhd,vmdk,tar,tgz,squashfs --
 
   it('writes a qcow2 that boots to a login prompt (SeaBIOS)', async () => {
     expect(build.status).toBe(0);
-    const r = await bootToPrompt({ image: `${prefix}.qcow2`, firmware: 'bios', timeoutMs: BOOT_TIMEOUT, consoleLog: join(dir, 'console.log') });
+    const r = await tsdibBoot(`${prefix}.qcow2`, 'bios', { logDir: dir, logName: 'console.log' });
     process.stdout.write(`all-outputs qcow2: SeaBIOS boot ${r.reached ? 'reached login:' : 'failed'} after ${r.seconds.toFixed(0)} s\n`);
-    expect(r.reached, `${r.exit ?? ''}\n${r.tail}`).toBe(true);
+    expect(r.reached, r.report).toBe(true);
   }, BOOT_TIMEOUT + 60_000);
 });

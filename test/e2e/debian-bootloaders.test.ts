@@ -5,14 +5,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { skipUnless } from '../helpers/resources.js';
-import { bootToPrompt } from './helpers/boot.js';
 import { runBuild, tail, type BuildRun } from './helpers/build.js';
 import { partitionTable, qcow2ToRaw } from './helpers/image-tree.js';
 import { e2eMissing } from './helpers/requirements.js';
+import { BOOT_TIMEOUT_MS as BOOT_TIMEOUT, tsdibBoot } from './helpers/tsdib-boot.js';
 
 const missing = e2eMissing();
 const skip = skipUnless(missing === undefined, 'e2e debian bootloaders', missing ?? '');
-const BOOT_TIMEOUT = 10 * 60_000;
 
 describe.skipIf(skip)('debian images per bootloader element', () => {
   let dir: string;
@@ -53,15 +52,15 @@ describe.skipIf(skip)('debian images per bootloader element', () => {
 
   it('boots `debian vm grub block-device-mbr` with SeaBIOS', async () => {
     expect(builds['grub']?.status).toBe(0);
-    const r = await bootToPrompt({ image: join(dir, 'grub.qcow2'), firmware: 'bios', timeoutMs: BOOT_TIMEOUT, consoleLog: join(dir, 'console-grub.log') });
+    const r = await tsdibBoot(join(dir, 'grub.qcow2'), 'bios', { logDir: dir, logName: 'console-grub.log' });
     process.stdout.write(`debian vm grub: SeaBIOS boot ${r.reached ? 'reached login:' : 'failed'} after ${r.seconds.toFixed(0)} s\n`);
-    expect(r.reached, `${r.exit ?? ''}\n${r.tail}`).toBe(true);
+    expect(r.reached, r.report).toBe(true);
   }, BOOT_TIMEOUT + 60_000);
 
   it('boots `debian vm uefi` with OVMF', async () => {
     expect(builds['uefi']?.status).toBe(0);
-    const r = await bootToPrompt({ image: join(dir, 'uefi.qcow2'), firmware: 'uefi', timeoutMs: BOOT_TIMEOUT, consoleLog: join(dir, 'console-uefi.log') });
+    const r = await tsdibBoot(join(dir, 'uefi.qcow2'), 'uefi', { logDir: dir });
     process.stdout.write(`debian vm uefi: OVMF boot ${r.reached ? 'reached login:' : 'failed'} after ${r.seconds.toFixed(0)} s\n`);
-    expect(r.reached, `${r.exit ?? ''}\n${r.tail}`).toBe(true);
+    expect(r.reached, r.report).toBe(true);
   }, BOOT_TIMEOUT + 60_000);
 });

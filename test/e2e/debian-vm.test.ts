@@ -1,22 +1,24 @@
 // The README's image command (`npm run image`, i.e. `tsdib debian vm -t qcow2,tar -o out/debian`),
 // run as written in README.md: one build shared by every test here; the qcow2 boots to a login
-// prompt under SeaBIOS and under OVMF, and the tar holds the same tree as the image's root fs.
+// prompt under SeaBIOS (`tsdib boot --expect login:`) and runs checks under OVMF (`tsdib test`, one
+// passing and one failing, with JUnit) without changing the image file, and the tar holds the same
+// tree as the image's root fs.
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { skipUnless } from '../helpers/resources.js';
-import { bootToPrompt } from './helpers/boot.js';
 import { REPO_ROOT } from '../helpers/cli.js';
 import { runShellCommand, tail, type BuildRun } from './helpers/build.js';
 import { diffListings, listRootFilesystem, listTar, qcow2ToRaw } from './helpers/image-tree.js';
 import { readmeImageCommand } from './helpers/readme-command.js';
 import { e2eMissing } from './helpers/requirements.js';
+import { BOOT_TIMEOUT_MS as BOOT_TIMEOUT, CHECKS_DIR, tsdibBoot, tsdibTest } from './helpers/tsdib-boot.js';
 
 const missing = e2eMissing();
 const skip = skipUnless(missing === undefined, 'e2e debian vm', missing ?? '');
-const BOOT_TIMEOUT = 10 * 60_000;
 
 // The ESP is a separate filesystem mounted at /boot/efi (in the tar, not in the root fs); the tar
 // writer leaves out what is inside /proc, /sys and /dev (the directories themselves are compared).
@@ -53,19 +55,33 @@ describe.skipIf(skip)("README's `npm run image`: tsdib debian vm -t qcow2,tar", 
     expect(build.leaked).toEqual({ loops: [], mounts: [], workspaces: [] });
   });
 
-  it('boots to a login prompt on the serial console with SeaBIOS', async () => {
+  it('`tsdib boot --expect login:` reaches the login prompt on the serial console with SeaBIOS', async () => {
     expect(build.status).toBe(0);
-    const r = await bootToPrompt({ image: `${prefix}.qcow2`, firmware: 'bios', timeoutMs: BOOT_TIMEOUT, consoleLog: join(dir, 'console-bios.log') });
-    process.stdout.write(`debian vm: SeaBIOS boot ${r.reached ? 'reached login:' : 'failed'} after ${r.seconds.toFixed(0)} s\n`);
-    expect(r.reached, `${r.exit ?? ''}\n${r.tail}`).toBe(true);
-  }, BOOT_TIMEOUT + 60_000);
+    const r = await tsdibBoot(`${prefix}.qcow2`, 'bios', { logDir: dir });
+    process.stdout.write(`debian vm: tsdib boot (SeaBIOS) ${r.reached ? 'reached login:' : 'failed'} after ${r.seconds.toFixed(0)} s\n`);
+    expect(r.reached, r.report).toBe(true);
+  }, BOOT_TIMEOUT + 180_000);
 
-  it('boots to a login prompt on the serial console with OVMF (UEFI)', async () => {
+  it('`tsdib test` with OVMF (UEFI): the serial-login check passes, the failing one fails, exit 1, JUnit says so, the image is unchanged', async () => {
     expect(build.status).toBe(0);
-    const r = await bootToPrompt({ image: `${prefix}.qcow2`, firmware: 'uefi', timeoutMs: BOOT_TIMEOUT, consoleLog: join(dir, 'console-uefi.log') });
-    process.stdout.write(`debian vm: OVMF boot ${r.reached ? 'reached login:' : 'failed'} after ${r.seconds.toFixed(0)} s\n`);
-    expect(r.reached, `${r.exit ?? ''}\n${r.tail}`).toBe(true);
-  }, BOOT_TIMEOUT + 60_000);
+    const image = `${prefix}.qcow2`;
+    const sha256 = () => createHash('sha256').update(readFileSync(image)).digest('hex');
+    const before = sha256();
+    const junit = join(dir, 'junit-uefi.xml');
+    const good = join(CHECKS_DIR, 'serial-login.sh');
+    const bad = join(CHECKS_DIR, 'fails-on-purpose.sh');
+    const r = await tsdibTest(image, 'uefi', [good, bad], { logDir: dir, junit });
+    process.stdout.write(`debian vm: tsdib test (OVMF) exit ${r.status}, ${r.seconds.toFixed(0)} s from qemu's start to the guest's power-off\n`);
+    expect(r.status, tail(r.output)).toBe(1);
+    expect(r.output).toMatch(new RegExp(`^PASS  ${good} \\(`, 'm'));
+    expect(r.output).toMatch(new RegExp(`^FAIL  ${bad} \\(exit 1, `, 'm'));
+    expect(r.output).toContain('this check fails on purpose');
+    const xml = readFileSync(junit, 'utf8');
+    expect(xml).toContain('tests="2" failures="1" errors="0"');
+    expect(xml).toMatch(new RegExp(`<testcase name="${good}" [^>]*>\\s*<system-out>active`));
+    expect(xml).toMatch(new RegExp(`<testcase name="${bad}" [^>]*>\\s*<failure type="exit" message="exited 1">this check fails on purpose`));
+    expect(sha256()).toBe(before);
+  }, BOOT_TIMEOUT + 180_000);
 
   it("points apt at Debian's archive and at its security archive (bookworm-security, not DIB's bookworm/updates)", () => {
     expect(build.status).toBe(0);

@@ -6,13 +6,12 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { REPO_ROOT } from '../helpers/cli.js';
 import { skipUnless } from '../helpers/resources.js';
-import { bootToPrompt } from './helpers/boot.js';
 import { runBuild, tail, type BuildRun } from './helpers/build.js';
 import { e2eMissing } from './helpers/requirements.js';
+import { BOOT_TIMEOUT_MS as BOOT_TIMEOUT, tsdibBoot } from './helpers/tsdib-boot.js';
 
 const missing = e2eMissing();
 const skip = skipUnless(missing === undefined, 'e2e example element', missing ?? '');
-const BOOT_TIMEOUT = 10 * 60_000;
 
 describe.skipIf(skip)('examples/elements/welcome-banner in `tsdib debian vm welcome-banner`', () => {
   let dir: string;
@@ -37,14 +36,8 @@ describe.skipIf(skip)('examples/elements/welcome-banner in `tsdib debian vm welc
 
   it('boots and its service prints the configured message with the installed figlet on the console', async () => {
     expect(build.status).toBe(0);
-    const r = await bootToPrompt({
-      image: join(dir, 'welcome.qcow2'),
-      firmware: 'bios',
-      expect: /WELCOME-BANNER: tsdib example 42 \(figlet \d+\)/,
-      timeoutMs: BOOT_TIMEOUT,
-      consoleLog: join(dir, 'console.log'),
-    });
+    const r = await tsdibBoot(join(dir, 'welcome.qcow2'), 'bios', { expect: /WELCOME-BANNER: tsdib example 42 \(figlet \d+\)/, logDir: dir, logName: 'console.log' });
     process.stdout.write(`welcome-banner: banner ${r.reached ? 'seen' : 'not seen'} after ${r.seconds.toFixed(0)} s\n`);
-    expect(r.reached, `${r.exit ?? ''}\n${r.tail}`).toBe(true);
+    expect(r.reached, r.report).toBe(true);
   }, BOOT_TIMEOUT + 60_000);
 });

@@ -1,19 +1,18 @@
 // `tsdib ubuntu vm -t qcow2,tar`: built from the Ubuntu archive with the pinned archive key; boots
 // with SeaBIOS and OVMF. Skips (and says why) when the Ubuntu archive does not answer.
-import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { skipUnless } from '../helpers/resources.js';
-import { bootToPrompt } from './helpers/boot.js';
+import { skipOnHost, skipUnless } from '../helpers/resources.js';
 import { runBuild, tail, type BuildRun } from './helpers/build.js';
 import { archiveAnswers, e2eMissing } from './helpers/requirements.js';
+import { BOOT_TIMEOUT_MS as BOOT_TIMEOUT, CHECKS_DIR, tsdibBoot, tsdibTest } from './helpers/tsdib-boot.js';
 
 const MIRROR = process.env['DIB_DISTRIBUTION_MIRROR_UBUNTU'] ?? 'http://archive.ubuntu.com/ubuntu';
 const missing = e2eMissing();
 const archive = missing === undefined ? await archiveAnswers(`${MIRROR}/dists/noble/Release`) : { ok: false, why: '' };
-const skip = skipUnless(missing === undefined, 'e2e ubuntu vm', missing ?? '') || skipUnless(archive.ok, 'e2e ubuntu vm', `the Ubuntu archive does not answer: ${archive.why}`);
-const BOOT_TIMEOUT = 10 * 60_000;
+const skip = skipUnless(missing === undefined, 'e2e ubuntu vm', missing ?? '') || skipOnHost(archive.ok, 'e2e ubuntu vm', `the Ubuntu archive does not answer: ${archive.why}`);
 
 describe.skipIf(skip)('tsdib ubuntu vm -t qcow2,tar', () => {
   let dir: string;
@@ -44,17 +43,19 @@ describe.skipIf(skip)('tsdib ubuntu vm -t qcow2,tar', () => {
     expect(build.output).not.toMatch(/NO_PUBKEY|AllowUnauthenticated|trusted=yes/);
   });
 
-  it('boots to a login prompt with SeaBIOS', async () => {
+  it('`tsdib boot --expect login:` reaches the login prompt with SeaBIOS', async () => {
     expect(build.status).toBe(0);
-    const r = await bootToPrompt({ image: `${prefix}.qcow2`, firmware: 'bios', timeoutMs: BOOT_TIMEOUT, consoleLog: join(dir, 'console-bios.log') });
-    process.stdout.write(`ubuntu vm: SeaBIOS boot ${r.reached ? 'reached login:' : 'failed'} after ${r.seconds.toFixed(0)} s\n`);
-    expect(r.reached, `${r.exit ?? ''}\n${r.tail}`).toBe(true);
-  }, BOOT_TIMEOUT + 60_000);
+    const r = await tsdibBoot(`${prefix}.qcow2`, 'bios', { logDir: dir });
+    process.stdout.write(`ubuntu vm: tsdib boot (SeaBIOS) ${r.reached ? 'reached login:' : 'failed'} after ${r.seconds.toFixed(0)} s\n`);
+    expect(r.reached, r.report).toBe(true);
+  }, BOOT_TIMEOUT + 180_000);
 
-  it('boots to a login prompt with OVMF (UEFI)', async () => {
+  it('`tsdib test` with OVMF (UEFI): the serial-login check passes in the guest', async () => {
     expect(build.status).toBe(0);
-    const r = await bootToPrompt({ image: `${prefix}.qcow2`, firmware: 'uefi', timeoutMs: BOOT_TIMEOUT, consoleLog: join(dir, 'console-uefi.log') });
-    process.stdout.write(`ubuntu vm: OVMF boot ${r.reached ? 'reached login:' : 'failed'} after ${r.seconds.toFixed(0)} s\n`);
-    expect(r.reached, `${r.exit ?? ''}\n${r.tail}`).toBe(true);
-  }, BOOT_TIMEOUT + 60_000);
+    const junit = join(dir, 'junit-uefi.xml');
+    const r = await tsdibTest(`${prefix}.qcow2`, 'uefi', [join(CHECKS_DIR, 'serial-login.sh')], { logDir: dir, junit });
+    process.stdout.write(`ubuntu vm: tsdib test (OVMF) exit ${r.status}, ${r.seconds.toFixed(0)} s from qemu's start to the guest's power-off\n`);
+    expect(r.status, tail(r.output)).toBe(0);
+    expect(readFileSync(junit, 'utf8')).toContain('tests="1" failures="0" errors="0"');
+  }, BOOT_TIMEOUT + 180_000);
 });

@@ -9,17 +9,16 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { importedPools } from '../../src/host/zfs.js';
 import { REPO_ROOT } from '../helpers/cli.js';
-import { hasCommand, skipUnless } from '../helpers/resources.js';
-import { bootToPrompt, type Firmware } from './helpers/boot.js';
+import { hasCommand, skipOnHost, skipUnless } from '../helpers/resources.js';
 import { runBuild, tail, type BuildRun } from './helpers/build.js';
 import { archiveAnswers, e2eMissing } from './helpers/requirements.js';
+import { BOOT_TIMEOUT_MS as BOOT_TIMEOUT, tsdibBoot, type Firmware } from './helpers/tsdib-boot.js';
 
 const MIRROR = process.env['DIB_DISTRIBUTION_MIRROR_UBUNTU'] ?? 'http://archive.ubuntu.com/ubuntu';
 const WHAT = 'e2e ubuntu vm zfs-root';
 const missing = e2eMissing() ?? (hasCommand('zpool') && hasCommand('zfs') ? undefined : 'needs zpool and zfs (OpenZFS or zfs-fuse: tsdib doctor --install)');
 const archive = missing === undefined ? await archiveAnswers(`${MIRROR}/dists/noble/Release`) : { ok: false, why: '' };
-const skip = skipUnless(missing === undefined, WHAT, missing ?? '') || skipUnless(archive.ok, WHAT, `the Ubuntu archive does not answer: ${archive.why}`);
-const BOOT_TIMEOUT = 10 * 60_000;
+const skip = skipUnless(missing === undefined, WHAT, missing ?? '') || skipOnHost(archive.ok, WHAT, `the Ubuntu archive does not answer: ${archive.why}`);
 const ROOTFS_LINE = /ROOTFS: zfs\s+rpool\/ROOT\/ubuntu/;
 
 describe.skipIf(skip)('tsdib ubuntu vm zfs-root -t qcow2', () => {
@@ -31,7 +30,8 @@ describe.skipIf(skip)('tsdib ubuntu vm zfs-root -t qcow2', () => {
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'tsdib-e2e-zfs-root-'));
     prefix = join(dir, 'noble-zfs');
-    build = await runBuild(['ubuntu', 'vm', 'zfs-root', 'report-rootfs', '-t', 'qcow2', '-o', prefix], {
+    // -v: the checks below read the pool's export line and the hooks' output on the terminal
+    build = await runBuild(['-v', 'ubuntu', 'vm', 'zfs-root', 'report-rootfs', '-t', 'qcow2', '-o', prefix], {
       env: { DIB_DISTRIBUTION_MIRROR: MIRROR, ELEMENTS_PATH: join(REPO_ROOT, 'test', 'fixtures', 'elements') },
     });
     poolsAfter = await importedPools();
@@ -56,8 +56,8 @@ describe.skipIf(skip)('tsdib ubuntu vm zfs-root -t qcow2', () => {
     ['OVMF (UEFI)', 'uefi'],
   ])('boots with %s and mounts / from rpool/ROOT/ubuntu (zfs)', async (name, firmware) => {
     expect(build.status).toBe(0);
-    const r = await bootToPrompt({ image: `${prefix}.qcow2`, firmware, expect: ROOTFS_LINE, timeoutMs: BOOT_TIMEOUT, consoleLog: join(dir, `console-${firmware}.log`) });
+    const r = await tsdibBoot(`${prefix}.qcow2`, firmware, { expect: ROOTFS_LINE, logDir: dir });
     process.stdout.write(`ubuntu vm zfs-root: ${name} boot ${r.reached ? 'reported ROOTFS zfs' : 'failed'} after ${r.seconds.toFixed(0)} s\n`);
-    expect(r.reached, `${r.exit ?? ''}\n${r.tail}`).toBe(true);
+    expect(r.reached, r.report).toBe(true);
   }, BOOT_TIMEOUT + 60_000);
 });

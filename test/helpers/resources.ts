@@ -1,8 +1,13 @@
-// Whether this host has what root-only tests need; tests skip with a printed reason when not.
+// Whether this host has what root-only tests need. A test skips with a printed reason when it does
+// not — except under CI=true, where the suite's set-up (scripts/prepare.mjs --for-tests → tsdib
+// doctor --install --for-tests) must have provided it, so a missing tool or resource fails the test.
 import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 
 export const isRoot = process.getuid?.() === 0;
+
+/** CI=true: nothing the suite needs may be missing. */
+export const inCi = process.env['CI'] === 'true';
 
 export function hasCommand(cmd: string): boolean {
   try {
@@ -15,8 +20,25 @@ export function hasCommand(cmd: string): boolean {
 
 export const hasLoop = isRoot && existsSync('/dev/loop-control');
 
-/** Prints a visible line saying what is skipped and why; returns true when the test must skip. */
+/**
+ * For what the suite needs (a tool, root, loop devices, a built dist/): prints a visible line saying
+ * what is skipped and why and returns true when `condition` is false — or, under CI=true, throws,
+ * so the test fails instead of passing unseen.
+ */
 export function skipUnless(condition: boolean, what: string, why: string): boolean {
-  if (!condition) process.stdout.write(`SKIPPED: ${what}: ${why}\n`);
-  return !condition;
+  if (condition) return false;
+  if (inCi) throw new Error(`${what}: ${why}; under CI=true nothing may be missing: scripts/prepare.mjs --for-tests (tsdib doctor --install --for-tests) installs the test tools`);
+  process.stdout.write(`SKIPPED: ${what}: ${why}\n`);
+  return true;
+}
+
+/**
+ * For a test this host makes meaningless whatever is installed (it has device-mapper, runs a docker
+ * engine, gives no partition devices on loop devices, cannot reach an outside archive): prints why
+ * and returns true when `condition` is false, under CI=true too.
+ */
+export function skipOnHost(condition: boolean, what: string, why: string): boolean {
+  if (condition) return false;
+  process.stdout.write(`SKIPPED (this host): ${what}: ${why}\n`);
+  return true;
 }

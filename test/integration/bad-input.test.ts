@@ -3,9 +3,9 @@
 // the offending value, no stack trace, and nothing left on disk (no file in the TMPDIR it was
 // given, no output, no image cache, no loop device, no mount).
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CLI, REPO_ROOT } from '../helpers/cli.js';
 import { loopsAndMountsUnder } from '../helpers/host-state.js';
@@ -149,6 +149,14 @@ const CASES: BadInput[] = [
   { what: 'a non-numeric DIB_MIN_TMPFS', env: () => ({ DIB_MIN_TMPFS: 'lots' }), code: 'ENV_INVALID', names: () => 'DIB_MIN_TMPFS="lots"' },
   { what: 'a TMP_DIR that does not exist', env: (d) => ({ TMP_DIR: join(d.root, 'no-tmp') }), code: 'ENV_INVALID', names: (d) => join(d.root, 'no-tmp') },
   { what: 'a TMPDIR that does not exist', env: (d) => ({ TMPDIR: join(d.root, 'no-tmpdir') }), code: 'ENV_INVALID', names: (d) => join(d.root, 'no-tmpdir') },
+  {
+    what: 'an unknown data source in DIB_CLOUD_INIT_DATASOURCES (cloud-init-datasources)',
+    elements: ['fake-os', 'cloud-init-datasources'],
+    env: () => ({ DIB_CLOUD_INIT_DATASOURCES: 'NoCloud, NoSuchCloud' }),
+    code: 'ENV_INVALID',
+    names: () => '"NoSuchCloud" is not a cloud-init data source',
+  },
+  { what: 'a data source in the wrong case (cloud-init)', elements: ['fake-os', 'cloud-init'], env: () => ({ DIB_CLOUD_INIT_DATASOURCES: 'configdrive' }), code: 'ENV_INVALID', names: () => 'did you mean "ConfigDrive"' },
   { what: 'a non-numeric SOURCE_DATE_EPOCH', env: () => ({ SOURCE_DATE_EPOCH: 'yesterday' }), code: 'ENV_INVALID', names: () => 'yesterday' },
   { what: 'an ACI_MANIFEST that is not JSON', files: { 'manifest.json': '{ acKind: oops\n' }, args: (d) => ['-t', 'aci', '-o', join(d.out, 'img')], env: (d) => ({ ACI_MANIFEST: join(d.root, 'manifest.json') }), code: 'ENV_INVALID', names: (d) => join(d.root, 'manifest.json') },
   {
@@ -217,5 +225,234 @@ describe.skipIf(skip)('bad input is rejected before any disk work', () => {
     expect(existsSync(dirs.cache), 'the image cache must not be created').toBe(false);
     expect(readdirSync(readOnly)).toEqual([]);
     expect(hostResourcesUnder(base).filter((x) => x !== `mount ${readOnly}`)).toEqual([]);
+  });
+});
+
+// The second, wider corpus (issue 15): inputs a new user tried that once ended in a stack trace,
+// a hang, a late failure after the workspace was made, or a silent acceptance. Each must be
+// refused up front: exit 2, a message naming the file, flag or variable (and field), no stack
+// trace, and nothing on disk — no workspace in its TMPDIR, no output, no image cache (so no log dir).
+
+/** An element written into the case's own elements directory: file name → content, or a directory/FIFO. */
+type ElementFile = string | { dir: true } | { fifo: true };
+
+interface WiderCase {
+  /** The class of the issue and what is wrong, for the test title. */
+  what: string;
+  /** tsdib's arguments (default: a fake-os tar build writing to out/img). */
+  args?: (d: WiderDirs) => string[];
+  /** Elements after -n (default fake-os). */
+  elements?: string[];
+  /** Environment on top of the defaults (undefined unsets). */
+  env?: (d: WiderDirs) => Record<string, string | undefined>;
+  /** Elements to write under d.elements: element → path in it → content. */
+  elementFiles?: Record<string, Record<string, ElementFile>>;
+  /** Set-up beyond files, e.g. a FIFO or a large file. */
+  setup?: (d: WiderDirs) => void;
+  /** Run as the unprivileged user nobody (setpriv). */
+  asNobody?: boolean;
+  /** Fragments stderr must contain: the file/flag/variable and what is wrong. */
+  names: (d: WiderDirs) => string[];
+}
+
+interface WiderDirs extends CaseDirs {
+  /** The case's own elements directory (on ELEMENTS_PATH after the fixtures). */
+  elements: string;
+}
+
+const out = (d: WiderDirs) => join(d.out, 'img');
+const build = (...extra: string[]) => (d: WiderDirs) => ['-t', 'tar', '-o', out(d), ...extra];
+const withConfig = (config: string) => () => ({ DIB_BLOCK_DEVICE_CONFIG: config });
+
+/** A YAML "billion laughs": 9^8 copies of one string through nested aliases. */
+const ALIAS_BOMB = ['a: &a ["x","x","x","x","x","x","x","x","x"]', ...'bcdefgh'.split('').map((k, i) => `${k}: &${k} [${Array(9).fill(`*${'abcdefgh'[i]}`).join(',')}]`)].join('\n');
+
+/** A GPT disk with a 1 GiB root (and `more`, more partitions) and an ext4 root. */
+function gptDisk(more = ''): string {
+  return `
+- local_loop:
+    name: image0
+- partitioning:
+    base: image0
+    label: gpt
+    partitions:
+      - name: root
+        size: 1GiB
+${more}- mkfs:
+    name: mkfs_root
+    base: root
+    type: ext4
+    mount:
+      mount_point: /
+`;
+}
+
+const ZPOOL_ROOT = (poolProperties: string) => `
+- local_loop:
+    name: image0
+- partitioning:
+    base: image0
+    label: gpt
+    partitions:
+      - name: zfs
+        size: 100%
+- zpool:
+    name: pool
+    base: zfs
+    pool_properties: ${poolProperties}
+    datasets:
+      - name: ROOT
+        mountpoint: /
+`;
+
+const WIDER: WiderCase[] = [
+  // stack traces
+  { what: 'stack trace: a YAML alias bomb in DIB_BLOCK_DEVICE_CONFIG', env: withConfig(ALIAS_BOMB), names: () => ['DIB_BLOCK_DEVICE_CONFIG', 'aliases expand too far'] },
+  { what: 'stack trace: a phase directory that is a regular file', elements: ['fake-os', 'phase-file'], elementFiles: { 'phase-file': { 'install.d': 'echo hi\n' } }, names: (d) => [join(d.elements, 'phase-file', 'install.d'), 'must be a directory'] },
+  { what: 'stack trace: element-deps that is a directory', elements: ['fake-os', 'deps-dir'], elementFiles: { 'deps-dir': { 'element-deps': { dir: true } } }, names: (d) => [join(d.elements, 'deps-dir', 'element-deps'), 'is a directory'] },
+  { what: 'stack trace: element-deps that is a FIFO', elements: ['fake-os', 'deps-fifo'], elementFiles: { 'deps-fifo': { 'element-deps': { fifo: true } } }, names: (d) => [join(d.elements, 'deps-fifo', 'element-deps'), 'is a FIFO'] },
+  {
+    what: 'stack trace: an unreadable element directory (as nobody, who is also told a build needs root)',
+    elements: ['fake-os', 'unreadable'],
+    elementFiles: { unreadable: { 'element-deps': '' } },
+    setup: (d) => chmodSync(join(d.elements, 'unreadable'), 0o000),
+    asNobody: true,
+    names: (d) => [`${join(d.elements, 'unreadable')} cannot be read`, 'ROOT_REQUIRED'],
+  },
+  { what: 'stack trace: --json-events naming a directory', args: (d) => build('--json-events', d.root)(d), names: (d) => [`--json-events ${d.root}`, 'is a directory'] },
+  { what: 'stack trace: --json-events into a missing directory', args: (d) => build('--json-events', join(d.root, 'missing', 'ev.json'))(d), names: (d) => ['--json-events', `${join(d.root, 'missing')} does not exist`] },
+  { what: 'stack trace: element new --dir naming a file', setup: (d) => writeFileSync(join(d.root, 'a-file'), 'x\n'), args: (d) => ['element', 'new', 'my-element', '--dir', join(d.root, 'a-file')], names: (d) => [`--dir ${join(d.root, 'a-file')}`, 'not a directory'] },
+  // hangs
+  {
+    what: 'hang: DIB_BLOCK_DEVICE_CONFIG=file:// naming a FIFO',
+    setup: (d) => execFileSync('mkfifo', [join(d.root, 'config.fifo')]),
+    env: (d) => ({ DIB_BLOCK_DEVICE_CONFIG: `file://${join(d.root, 'config.fifo')}` }),
+    names: (d) => ['DIB_BLOCK_DEVICE_CONFIG', `${join(d.root, 'config.fifo')} is a FIFO`],
+  },
+  {
+    what: 'hang: a 10 MB DIB_BLOCK_DEVICE_CONFIG file',
+    setup: (d) => writeFileSync(join(d.root, 'big.yaml'), `${PLAIN_EXT4}${'# padding padding padding padding padding padding padding padding\n'.repeat(160_000)}`),
+    env: (d) => ({ DIB_BLOCK_DEVICE_CONFIG: `file://${join(d.root, 'big.yaml')}` }),
+    names: (d) => ['DIB_BLOCK_DEVICE_CONFIG', `${join(d.root, 'big.yaml')} is 10`, 'at most 1.0 MiB'],
+  },
+  {
+    what: 'hang: a --block-device-config of 1500 filesystems (checks compare entries with each other)',
+    setup: (d) => writeFileSync(join(d.root, 'many.yaml'), PLAIN_EXT4 + Array.from({ length: 1500 }, (_, i) => `- mkfs:\n    name: fs${i}\n    base: image0\n    type: ext4\n`).join('')),
+    args: (d) => build('--block-device-config', join(d.root, 'many.yaml'))(d),
+    env: () => ({ DIB_BLOCK_DEVICE_CONFIG: undefined }),
+    names: (d) => [join(d.root, 'many.yaml'), 'at most 1000'],
+  },
+  {
+    what: 'late: 1500 GPT partitions (found only once the image size was known)',
+    env: withConfig(gptDisk(Array.from({ length: 1500 }, (_, i) => `      - name: p${i}\n        size: 1MiB\n`).join(''))),
+    names: () => ['partitions[128]', '1501 partitions; a GPT holds 128'],
+  },
+  // late failures
+  { what: 'late: a malformed package-installs.yaml', elements: ['fake-os', 'pkg-bad'], elementFiles: { 'pkg-bad': { 'package-installs.yaml': 'vim: [bar\n' } }, names: (d) => [join(d.elements, 'pkg-bad', 'package-installs.yaml'), 'not valid YAML'] },
+  { what: 'late: a package-installs.yaml of the wrong shape', elements: ['fake-os', 'pkg-shape'], elementFiles: { 'pkg-shape': { 'package-installs.yaml': '- vim\n- curl\n' } }, names: (d) => [join(d.elements, 'pkg-shape', 'package-installs.yaml')] },
+  { what: 'late: a malformed pkg-map', elements: ['fake-os', 'pkg-map-bad'], elementFiles: { 'pkg-map-bad': { 'pkg-map': '{"family": {"debian": ' } }, names: (d) => [join(d.elements, 'pkg-map-bad', 'pkg-map'), 'not valid JSON'] },
+  { what: 'late: an environment.d syntax error', elements: ['fake-os', 'env-bad'], elementFiles: { 'env-bad': { 'environment.d/10-bad.bash': 'export FOO=(\n' } }, names: (d) => [join(d.elements, 'env-bad', 'environment.d', '10-bad.bash'), 'bash syntax error'] },
+  { what: 'late: a build as a user who is not root', asNobody: true, names: () => ['ROOT_REQUIRED', 'needs root', 'nobody'] },
+  { what: 'late: -o into /proc', args: () => ['-t', 'tar', '-o', '/proc/sys/kernel/tsdib-img'], names: () => ['-o /proc/sys/kernel/tsdib-img', 'kernel pseudo filesystem'] },
+  { what: 'late: DIB_RELEASE=doesnotexist (the Debian mirror is asked)', elements: ['debian-minimal'], env: () => ({ DIB_RELEASE: 'doesnotexist', DIB_BLOCK_DEVICE_CONFIG: undefined }), names: () => ['DIB_RELEASE=doesnotexist', 'no such release'] },
+  // accepted before
+  { what: 'accepted: a mount point with a space', env: withConfig(PLAIN_EXT4.replace('mount_point: /', 'mount_point: /my data')), names: () => ['DIB_BLOCK_DEVICE_CONFIG', 'mount_point', '"/my data" has a blank'] },
+  {
+    what: 'accepted: /var and /var/ both mounted',
+    env: withConfig(gptDisk('      - name: var\n        size: 1GiB\n') + '- mkfs:\n    name: mkfs_var\n    base: var\n    type: ext4\n    mount:\n      mount_point: /var/\n- mount:\n    name: mount_var2\n    base: mkfs_var\n    mount_point: /var\n'),
+    names: () => ['[3].mkfs.mount.mount_point', 'not in normal form', 'mount point "/var" specified more than once'],
+  },
+  { what: 'accepted: zpool ashift 99', env: withConfig(ZPOOL_ROOT('{ ashift: 99 }')), names: () => ['pool_properties.ashift', 'ashift 99'] },
+  { what: 'accepted: an unknown zpool pool property', env: withConfig(ZPOOL_ROOT('{ colour: blue }')), names: () => ['pool_properties.colour', '"colour" is not a pool property'] },
+  {
+    what: 'accepted: swap mounted at /',
+    env: withConfig(gptDisk('      - name: swp\n        size: 100MiB\n') + '- mkfs:\n    name: mkfs_swap\n    base: swp\n    type: swap\n    mount:\n      mount_point: /\n'),
+    names: () => ['[3].mkfs.mount.mount_point', 'swap ("mkfs_swap") is not mounted'],
+  },
+  { what: 'accepted: a local_loop name that leaves the image directory', env: withConfig(PLAIN_EXT4.replaceAll('image0', '../../escape')), names: () => ['[0].local_loop.name', '"../../escape"'] },
+  { what: 'accepted: a local_loop directory outside the workspace', env: withConfig(PLAIN_EXT4.replace('name: image0', 'name: image0\n    directory: /etc')), names: () => ['[0].local_loop.directory', 'outside the build\'s workspace'] },
+  { what: 'accepted: no filesystem mounted at /', env: withConfig(PLAIN_EXT4.replace('mount_point: /', 'mount_point: /srv')), names: () => ['DIB_BLOCK_DEVICE_CONFIG', 'nothing is mounted at /'] },
+  { what: 'accepted: partitions larger than --image-size', env: withConfig(gptDisk('      - name: data\n        size: 1GiB\n')), args: build('--image-size', '1'), names: () => ['partitions[0]', 'on a 1073741824-byte disk'] },
+  { what: 'accepted: an absurd --image-size', args: build('--image-size', '100000'), names: () => ['--image-size "100000"', 'too large'] },
+  { what: 'accepted: an absurd --image-extra-size', args: build('--image-extra-size', '999999999'), names: () => ['--image-extra-size "999999999"', 'too large'] },
+  { what: 'accepted: an absurd --max-online-resize', args: build('--max-online-resize', '99999999999999999999'), names: () => ['--max-online-resize', 'too large'] },
+  { what: 'accepted: an absurd --mkfs-journal-size', args: build('--mkfs-journal-size', '99999999'), names: () => ['--mkfs-journal-size "99999999"', 'too large'] },
+  {
+    what: 'accepted: an output whose target is a directory',
+    setup: (d) => mkdirSync(join(d.root, 'taken', 'img.tar'), { recursive: true }),
+    args: (d) => ['-t', 'tar', '-o', join(d.root, 'taken', 'img')],
+    names: (d) => [`${join(d.root, 'taken', 'img.tar')} exists and is a directory`],
+  },
+  { what: 'accepted: an output path with a newline', args: (d) => ['-t', 'tar', '-o', `${out(d)}\nx`], names: () => ['-o', 'control character'] },
+  { what: 'accepted: -o .', args: () => ['-t', 'tar', '-o', '.'], names: () => ['-o "."', 'needs a file name part'] },
+  { what: 'accepted: --checksum=maybe', args: build('--checksum=maybe'), names: () => ['--checksum="maybe"', 'takes no value'] },
+  { what: 'accepted: --logfile naming a directory', args: (d) => build('--logfile', d.root)(d), names: (d) => [`--logfile ${d.root}`, 'is a directory'] },
+  { what: 'accepted: a docker target that is not a reference', args: (d) => ['-t', 'docker', '--docker-target', 'Bad Name:!!', '-o', out(d)], names: () => ['--docker-target', 'not a valid tag'] },
+  { what: 'accepted: a package name that is an option', args: build('-p', 'vim,--force-yes'), names: () => ['-p "--force-yes"', 'not a package name'] },
+  { what: 'accepted: DIB_DEBUG_TRACE=lots', env: () => ({ DIB_DEBUG_TRACE: 'lots' }), names: () => ['DIB_DEBUG_TRACE="lots"', 'whole number'] },
+  { what: 'accepted: a SOURCE_DATE_EPOCH beyond 2^63', env: () => ({ SOURCE_DATE_EPOCH: '99999999999999999999' }), names: () => ['SOURCE_DATE_EPOCH=99999999999999999999', 'after the year 9999'] },
+  { what: 'accepted: --ramdisk-element ../../etc', args: build('--ramdisk-element', '../../etc'), names: () => ['--ramdisk-element "../../etc"', 'path separator'] },
+  { what: 'accepted: doctor -t bogus', args: () => ['doctor', '-t', 'bogus'], names: () => ['-t', "unknown output type 'bogus'"] },
+  // unclear
+  { what: 'unclear: FS_TYPE=ntfs names FS_TYPE, not the built-in config', env: () => ({ FS_TYPE: 'ntfs', DIB_BLOCK_DEVICE_CONFIG: undefined }), names: () => ['FS_TYPE="ntfs"', 'must be one of'] },
+  { what: 'unclear: a --root-label too long names --root-label', args: build('--root-label', 'waytoolongforext4label'), names: () => ['--root-label "waytoolongforext4label"', 'ext4 allows 16'] },
+];
+
+function writeElement(root: string, files: Record<string, ElementFile>): void {
+  mkdirSync(root, { recursive: true });
+  for (const [path, content] of Object.entries(files)) {
+    const at = join(root, path);
+    mkdirSync(dirname(at), { recursive: true });
+    if (typeof content === 'string') writeFileSync(at, content);
+    else if ('dir' in content) mkdirSync(at);
+    else execFileSync('mkfifo', [at]);
+  }
+}
+
+describe.skipIf(skip)('the wider corpus: each class of issue 15 is refused before any work', () => {
+  let base: string;
+
+  beforeAll(() => {
+    base = mkdtempSync(join(tmpdir(), 'tsdib-bad-input-wider-'));
+    // cases run as nobody must reach their directories
+    chmodSync(base, 0o755);
+  });
+
+  afterAll(() => {
+    if (!base) return;
+    spawnSync('chmod', ['-R', 'u+rwx', base]);
+    rmSync(base, { recursive: true, force: true });
+  });
+
+  it('has a case for each class: stack traces, hangs, late failures, accepted values, unclear messages', () => {
+    for (const cls of ['stack trace:', 'hang:', 'late:', 'accepted:', 'unclear:']) expect(WIDER.filter((c) => c.what.startsWith(cls)).length).toBeGreaterThan(0);
+  });
+
+  it.each(WIDER.map((c, i) => [i + 1, c.what, c] as const))('%i. %s: exit 2, a message naming it, nothing on disk', (i, _what, c) => {
+    const root = join(base, `case-${i}`);
+    const dirs: WiderDirs = { root, tmp: join(root, 'tmp'), out: join(root, 'out'), cache: join(root, 'cache'), readOnly: '', elements: join(root, 'elements') };
+    for (const d of [dirs.tmp, dirs.out, dirs.elements]) mkdirSync(d, { recursive: true });
+    for (const [name, files] of Object.entries(c.elementFiles ?? {})) writeElement(join(dirs.elements, name), files);
+    c.setup?.(dirs);
+    if (c.asNobody) for (const d of [root, dirs.tmp, dirs.out, dirs.elements]) chmodSync(d, 0o777);
+    const args = c.args?.(dirs)[0] === 'element' || c.args?.(dirs)[0] === 'doctor' ? c.args(dirs) : ['-n', ...(c.elements ?? ['fake-os']), ...(c.args ? c.args(dirs) : build()(dirs))];
+    const env = offlineBuildEnv(
+      { ...dirs, elements: `${FIXTURE_ELEMENTS}:${dirs.elements}` },
+      { DIB_BLOCK_DEVICE_CONFIG: PLAIN_EXT4, DIB_MIN_TMPFS: undefined, SOURCE_DATE_EPOCH: undefined, HOME: root, ...(c.env ? c.env(dirs) : {}) },
+    );
+    const [cmd, argv] = c.asNobody ? ['setpriv', ['--reuid=nobody', '--regid=nogroup', '--clear-groups', process.execPath, CLI, ...args]] : [process.execPath, [CLI, ...args]];
+    const r = spawnSync(cmd, argv, { cwd: REPO_ROOT, env, encoding: 'utf8', timeout: 60_000 });
+    const shown = `stderr:\n${r.stderr}`;
+
+    expect(r.status, shown).toBe(2);
+    expect(r.stderr, shown).toMatch(/^error [A-Z_]+: /);
+    for (const fragment of c.names(dirs)) expect(r.stderr, shown).toContain(fragment);
+    expect(r.stderr.split('\n').filter((l) => /^\s+at /.test(l)), shown).toEqual([]);
+    expect(r.stderr, shown).not.toContain('INTERNAL');
+
+    expect(readdirSync(dirs.tmp), 'no workspace in TMPDIR').toEqual([]);
+    expect(readdirSync(dirs.out), 'no output').toEqual([]);
+    expect(existsSync(dirs.cache), 'no image cache (and so no log dir in it)').toBe(false);
+    expect(hostResourcesUnder(root)).toEqual([]);
   });
 });

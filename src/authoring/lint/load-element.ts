@@ -5,6 +5,7 @@
  */
 import { lstat, readdir, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
+import { elementProblems } from '../../elements/element-problems.js';
 import { isPhase } from '../../elements/phases.js';
 import { disabledRules } from './suppressions.js';
 import type { LintElement, LintFile } from './types.js';
@@ -19,7 +20,9 @@ async function readText(path: string, size: number): Promise<string | undefined>
 }
 
 async function walk(dir: string, rel: string, out: Array<{ path: string; rel: string }>): Promise<void> {
-  for (const name of (await readdir(dir)).sort()) {
+  // an unreadable directory is one of the structural problems (element-problems.ts) reported for the element
+  const names = await readdir(dir).catch(() => [] as string[]);
+  for (const name of names.sort()) {
     const path = join(dir, name);
     const relPath = rel === '' ? name : `${rel}/${name}`;
     const l = await lstat(path);
@@ -61,5 +64,5 @@ export async function loadLintElement(name: string, path: string): Promise<LintE
   const found: Array<{ path: string; rel: string }> = [];
   await walk(path, '', found);
   const files = await Promise.all(found.map((f) => loadLintFile(name, f.path, f.rel)));
-  return { name, path, files };
+  return { name, path, files, structure: await elementProblems(name, path) };
 }

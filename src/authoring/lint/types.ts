@@ -4,6 +4,7 @@
  * element, or the whole set of linted elements; it returns findings and never throws for a
  * problem it finds in an element.
  */
+import type { ElementProblem } from '../../elements/element-problems.js';
 import type { Phase } from '../../elements/phases.js';
 
 export type Severity = 'error' | 'warning';
@@ -51,6 +52,8 @@ export interface LintElement {
   path: string;
   /** Every file below the element, sorted by `rel`. */
   files: LintFile[];
+  /** The structural problems a build would refuse the element for (src/elements/element-problems.ts). */
+  structure: ElementProblem[];
 }
 
 /** What a rule sees besides its subject. */

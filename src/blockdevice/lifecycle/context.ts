@@ -1,5 +1,5 @@
 /**
- * What every plugin's lifecycle step receives: the build's params, the release stack, the typed
+ * What every plugin's loop-backend step (ready, create, umount, cleanup) receives: the build's params, the release stack, the typed
  * state being built, and the resources this block device holds (each also on the release stack).
  *
  * A held resource is released early by umount() — the operation runs first and the release-stack
@@ -87,16 +87,4 @@ export class LifecycleContext {
     if (i >= 0) this.held.splice(i, 1);
     this.onChange();
   }
-}
-
-/**
- * One plugin's part of the lifecycle. The orchestrator calls, for the nodes in topological order:
- * `check` for every node (before any disk work), then `create` for each; later `umount` and
- * `cleanup` for each in reverse order. `create` registers every release right after the acquisition.
- */
-export interface NodeLifecycle {
-  check?(node: ConfigNode, ctx: LifecycleContext): Promise<void>;
-  create(node: ConfigNode, ctx: LifecycleContext): Promise<void>;
-  umount?(node: ConfigNode, ctx: LifecycleContext): Promise<void>;
-  cleanup?(node: ConfigNode, ctx: LifecycleContext): Promise<void>;
 }

@@ -7,6 +7,7 @@
  */
 import { rm, rmdir } from 'node:fs/promises';
 import { dirname, isAbsolute, resolve } from 'node:path';
+import { hasDeviceMapper } from '../../host/device-mapper.js';
 import { run } from '../../host/exec.js';
 import { listLoops } from '../../host/loop.js';
 import { mountsUnder, unmountPath } from '../../host/mount.js';
@@ -14,7 +15,6 @@ import { releaseResource } from '../../host/release-resource.js';
 import type { ReleaseFailure, Resource } from '../../host/release-stack.js';
 import { log } from '../../log.js';
 import { detachLoopAndWait } from './detach-loop.js';
-import { hasDeviceMapper } from './lvm.js';
 import { removeKernelPartitions } from './partition-devices.js';
 import { loadBlockDeviceState, type SavedBlockDevice } from './saved-state.js';
 

@@ -5,7 +5,7 @@
  */
 import { configInvalid } from '../../errors.js';
 import { GPT_DEFAULT_TYPE_CODE, gptTypeProblem, resolveGptType } from './gpt-types.js';
-import type { GptAttribute, PartitionLayout, PartitionSpec, PlacedPartition } from './layout.js';
+import type { GptAttribute, PartitionLayout, PartitionSpec, PlacedPartition } from './layout-types.js';
 import { MIB, requestedBytes } from './requested-size.js';
 
 export const GPT_ENTRY_COUNT = 128;

@@ -2,7 +2,7 @@
  * MBR placement, with DIB's numbers (see layout.ts for the rules). Works in sectors, returns bytes.
  */
 import { configInvalid } from '../../errors.js';
-import type { PartitionLayout, PartitionSpec, PlacedPartition } from './layout.js';
+import type { PartitionLayout, PartitionSpec, PlacedPartition } from './layout-types.js';
 import { requestedBytes } from './requested-size.js';
 
 /** Types tsdib writes itself (extended containers); a partition cannot ask for them. */

@@ -1,5 +1,5 @@
 /** How many bytes a partition asks for: absolute, or a percentage of the free space (DIB's rule). */
-import type { PartitionSpec } from './layout.js';
+import type { PartitionSpec } from './layout-types.js';
 
 export const MIB = 1024 * 1024;
 

@@ -10,12 +10,13 @@ export interface DiskChunk {
   bytes: Buffer;
 }
 
-export async function writeChunks(target: string, chunks: readonly DiskChunk[]): Promise<void> {
+/** `what` names the data in error messages (default: the partition table). */
+export async function writeChunks(target: string, chunks: readonly DiskChunk[], what = 'the partition table'): Promise<void> {
   let fh;
   try {
     fh = await open(target, 'r+');
   } catch (e) {
-    throw blockDeviceFailed(`cannot open ${target} to write the partition table: ${(e as Error).message}`, { cause: e });
+    throw blockDeviceFailed(`cannot open ${target} to write ${what}: ${(e as Error).message}`, { cause: e });
   }
   try {
     for (const c of chunks) {
@@ -28,7 +29,7 @@ export async function writeChunks(target: string, chunks: readonly DiskChunk[]):
     }
     await fh.sync();
   } catch (e) {
-    throw blockDeviceFailed(`writing the partition table to ${target} failed: ${(e as Error).message}`, { cause: e });
+    throw blockDeviceFailed(`writing ${what} to ${target} failed: ${(e as Error).message}`, { cause: e });
   } finally {
     await fh.close();
   }

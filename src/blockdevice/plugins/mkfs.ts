@@ -1,20 +1,22 @@
 /**
  * `mkfs`: a filesystem (or swap) on a disk, partition or LV (`base`). One node, edge from base.
  * The label defaults to the node name, upper-cased for vfat/fat, as in DIB; labels must be
- * unique and fit the filesystem.
+ * unique and fit the filesystem (the rules of each type are in filesystems.ts). `mkfs_root` got
+ * the build's root type, label and opts when the config was loaded (rootfs-params.ts).
+ *
+ * Loop backend: mkfs on the base's device. Offline: the filesystem's byte range in the image;
+ * offline/assemble-disk.ts makes it there. Either way the result is
+ * `state.filesys[name] = { uuid, label, fstype, opts, device }`.
  */
 import type { SchemaObject } from 'ajv';
+import { blockDeviceFailed } from '../../errors.js';
+import { run } from '../../host/exec.js';
+import { FILESYSTEM_TYPES, filesystemRules, idForm, isFat, labelFor, mkfsCommand, normaliseId, randomId, type FilesystemSpec, type FilesystemType } from '../filesystems.js';
+import { optionalString, singleBase, wordList } from '../lifecycle/config-value.js';
 import type { BlockDevicePlugin, CheckContext } from '../plugin.js';
-import { makeNode, str } from '../plugin.js';
-import type { ConfigEntry, ConfigProblem } from '../types.js';
+import { edgesFromBase, oneNode, str } from '../plugin.js';
+import type { ConfigEntry, ConfigNode, ConfigProblem } from '../types.js';
 
-export const FILESYSTEM_TYPES = ['ext2', 'ext3', 'ext4', 'xfs', 'btrfs', 'vfat', 'fat', 'swap'] as const;
-
-/** Longest label each filesystem takes (DIB's limits; btrfs from mkfs.btrfs). */
-export const LABEL_MAX: Readonly<Record<string, number>> = { ext2: 16, ext3: 16, ext4: 16, xfs: 12, vfat: 11, fat: 11, swap: 16, btrfs: 255 };
-
-const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-const VFAT_ID_RE = /^[0-9a-f]{4}-?[0-9a-f]{4}$/i;
 const BASE_KINDS = ['local_loop', 'partition', 'lv'];
 
 const schema: SchemaObject = {
@@ -33,8 +35,12 @@ const schema: SchemaObject = {
 
 /** The label DIB gives the filesystem: `label`, else the node name; upper-case for vfat/fat. */
 export function effectiveLabel(config: Record<string, unknown>, name: string): string {
-  const label = str(config['label']) ?? name;
-  return config['type'] === 'vfat' || config['type'] === 'fat' ? label.toUpperCase() : label;
+  return labelFor(String(config['type']), str(config['label']) ?? name);
+}
+
+/** Where a problem with the label is reported: `label` when the config sets one, else `name` (the default label). */
+function labelPath(config: Record<string, unknown>, path: string): string {
+  return config['label'] === undefined ? `${path}.name` : `${path}.label`;
 }
 
 function check(entry: ConfigEntry, ctx: CheckContext): ConfigProblem[] {
@@ -47,30 +53,61 @@ function check(entry: ConfigEntry, ctx: CheckContext): ConfigProblem[] {
     problems.push({ path: `${path}.base`, message: `"${base}" is a ${target.kind} node; mkfs goes on a disk, partition or LV` });
   }
   const label = effectiveLabel(config, entry.name);
-  const max = LABEL_MAX[type];
+  const max = filesystemRules(type)?.labelMax;
   if (max !== undefined && label.length > max) {
-    const where = config['label'] === undefined ? `${path}.name` : `${path}.label`;
     const from = config['label'] === undefined ? ' (the default label is the node name; set label)' : '';
-    problems.push({ path: where, message: `label "${label}" has ${label.length} characters; ${type} allows ${max}${from}` });
+    problems.push({ path: labelPath(config, path), message: `label "${label}" has ${label.length} characters; ${type} allows ${max}${from}` });
+  }
+  const first = ctx.nodes.find((n) => n.kind === 'mkfs' && effectiveLabel(n.config, n.name) === label);
+  if (first && first.entry !== entry.index) {
+    problems.push({ path: labelPath(config, path), message: `filesystem label "${label}" used more than once (also ${first.configPath})` });
   }
   const uuid = config['uuid'];
-  if (typeof uuid === 'string') {
-    const ok = type === 'vfat' || type === 'fat' ? VFAT_ID_RE.test(uuid) : UUID_RE.test(uuid);
-    if (!ok) ctx.warn(`${path}.uuid`, `"${uuid}" is not a ${type === 'vfat' || type === 'fat' ? 'vfat volume id (XXXX-XXXX)' : 'UUID'}: DIB accepts it, but mkfs will refuse it`);
+  if (typeof uuid === 'string' && normaliseId(type, uuid) === undefined) {
+    ctx.warn(`${path}.uuid`, `"${uuid}" is not a ${idForm(type)}: DIB accepts it, but mkfs will refuse it`);
   }
   return problems;
+}
+
+/** Type, label, id and opts of a validated mkfs node; a random id when none is given. */
+export function filesystemSpec(node: ConfigNode): FilesystemSpec {
+  const type = node.config['type'] as FilesystemType;
+  const given = optionalString(node, 'uuid');
+  const uuid = given === undefined ? randomId(type) : normaliseId(type, given);
+  if (uuid === undefined) {
+    // the config check only warns (DIB accepts it); mkfs would refuse it
+    const why = isFat(type) ? `vfat volume id "${given}" must be 8 hex digits (XXXX-XXXX)` : `uuid "${given}" is not a UUID`;
+    throw blockDeviceFailed(`mkfs node "${node.name}": ${why}`, { node: node.name });
+  }
+  return { type, label: labelFor(type, optionalString(node, 'label') ?? node.name), uuid, opts: wordList(node, 'opts') };
 }
 
 export const mkfsPlugin: BlockDevicePlugin = {
   kind: 'mkfs',
   description: 'a filesystem or swap area on a disk, partition or LV',
   schema,
-  nodes(entry) {
-    const base = str(entry.config['base']);
-    return [makeNode(entry, { name: entry.name, kind: 'mkfs', base: base ? [base] : [], config: entry.config, configPath: entry.configPath })];
-  },
-  edges(node) {
-    return node.base.map((b) => ({ from: b, to: node.name, path: `${node.configPath}.base` }));
-  },
+  nodes: oneNode('mkfs'),
+  edges: edgesFromBase,
   check,
+
+  async create(node, ctx) {
+    const base = singleBase(node);
+    const dev = ctx.state.blockdev[base];
+    if (!dev) throw blockDeviceFailed(`mkfs node "${node.name}": its base "${base}" has no device`, { node: node.name });
+    const spec = filesystemSpec(node);
+    const { cmd, args } = mkfsCommand(spec, dev.device);
+    await run(cmd, args, { step: `mkfs ${spec.type}` });
+    ctx.state.filesys[node.name] = { uuid: spec.uuid, label: spec.label, fstype: spec.type, opts: spec.opts, device: dev.device };
+  },
+
+  offline: {
+    plan(node, p) {
+      const base = node.base[0] ?? '';
+      const region = p.regions.get(base);
+      if (!region) throw blockDeviceFailed(`mkfs node "${node.name}": its base "${base}" is not a disk or partition`, { node: node.name });
+      const spec = filesystemSpec(node);
+      p.filesystems.set(node.name, { name: node.name, spec, offset: region.offset, size: region.size });
+      p.ctx.state.filesys[node.name] = { uuid: spec.uuid, label: spec.label, fstype: spec.type, opts: spec.opts, device: p.ctx.state.blockdev[base]!.device };
+    },
+  },
 };

@@ -1,12 +1,14 @@
 // What the e2e tests need from the host; each test file skips with a printed reason when it is missing.
 import { existsSync } from 'node:fs';
 import { hasCommand, hasLoop, isRoot } from '../../helpers/resources.js';
-import { OVMF_CODE, OVMF_VARS } from './boot.js';
+
+const OVMF_CODE = '/usr/share/OVMF/OVMF_CODE_4M.fd';
+const OVMF_VARS = '/usr/share/OVMF/OVMF_VARS_4M.fd';
 
 export function e2eMissing(): string | undefined {
   if (!isRoot) return 'needs root';
   if (!hasLoop) return 'needs loop devices';
-  for (const c of ['qemu-system-x86_64', 'qemu-img', 'mmdebstrap', 'sfdisk']) if (!hasCommand(c)) return `needs ${c}`;
+  for (const c of ['qemu-system-x86_64', 'qemu-img', 'qemu-storage-daemon', 'debugfs', 'mmdebstrap', 'sfdisk']) if (!hasCommand(c)) return `needs ${c}`;
   if (!existsSync(OVMF_CODE) || !existsSync(OVMF_VARS)) return `needs OVMF (${OVMF_CODE})`;
   return undefined;
 }

@@ -4,9 +4,9 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { hasDeviceMapper } from '../../../src/blockdevice/lifecycle/lvm.js';
+import { hasDeviceMapper } from '../../../src/host/device-mapper.js';
 import { isTsdibError } from '../../../src/errors.js';
-import { skipUnless } from '../../helpers/resources.js';
+import { skipOnHost } from '../../helpers/resources.js';
 import { createIn, expectNoLeaks, imageOf, leaksSince, skipLifecycle, treeOf, workspacePerTest } from './fixture.js';
 
 const BAD_MKFS = `
@@ -100,7 +100,7 @@ describe.skipIf(skip)('block-device creation failures', () => {
     expect(existsSync(image)).toBe(false);
   });
 
-  it.skipIf(skipUnless(!dm, 'lvm refusal', 'this host has device-mapper'))(
+  it.skipIf(skipOnHost(!dm, 'lvm refusal', 'this host has device-mapper'))(
     'refuses lvm on a host without device-mapper before touching anything',
     async () => {
       const ws = await newWorkspace();

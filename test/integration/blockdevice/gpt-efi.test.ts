@@ -5,7 +5,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { PartitionDeviceMode } from '../../../src/blockdevice/lifecycle.js';
-import { kernelHasVfat } from '../../../src/blockdevice/lifecycle/mount.js';
+import { kernelHasVfat } from '../../../src/blockdevice/plugins/mount/index.js';
 import { MIB, cleanupLeavesOnlyImage, createIn, expectNoLeaks, extLs, probe, sfdiskJson, skipLifecycle, vfatCat, vfatTree, workspacePerTest } from './fixture.js';
 
 const GUID_ESP = 'C12A7328-F81F-11D2-BA4B-00A0C93EC93B';

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createBlockDevice } from '../../../src/blockdevice/lifecycle.js';
 import type { PartitionDeviceMode } from '../../../src/blockdevice/lifecycle.js';
-import { skipUnless } from '../../helpers/resources.js';
+import { skipOnHost } from '../../helpers/resources.js';
 import { MIB, cleanupLeavesOnlyImage, expectNoLeaks, extCat, imageOf, loadGraph, probe, sfdiskJson, skipLifecycle, workspacePerTest } from './fixture.js';
 
 // DIB's elements/block-device-mbr/block-device-default.yaml, in its tree notation
@@ -50,7 +50,7 @@ function kernelPartitionsWork(): boolean {
 }
 
 const skip = skipLifecycle();
-const noKernelPartitions = !skip && skipUnless(kernelPartitionsWork(), 'kernel partition devices (partx --add)', 'this host gives no /dev/loopNpK');
+const noKernelPartitions = !skip && skipOnHost(kernelPartitionsWork(), 'kernel partition devices (partx --add)', 'this host gives no /dev/loopNpK');
 
 describe.skipIf(skip)('DIB default MBR layout', () => {
   const newWorkspace = workspacePerTest();

@@ -140,7 +140,7 @@ describe.skipIf(skip)('zpool: a ZFS root on a GPT partition', () => {
   });
 
   it.each([
-    ['an invalid pool property (zpool create fails)', (b: string) => config(b).replace('final_name: rpool', 'final_name: rpool\n          pool_properties: { ashift: 99 }')],
+    ['a pool comment over zpool\'s 32 characters (zpool create fails)', (b: string) => config(b).replace('final_name: rpool', `final_name: rpool\n          pool_properties: { comment: ${'c'.repeat(40)} }`)],
     ['an invalid dataset property (fails after the pool exists)', (b: string) => config(b, '            - name: srv\n              properties: { no-such-property: 1 }')],
   ])('a creation failing on %s leaves no pool, loop device or mount once released', async (_what, make) => {
     const ws = await newWorkspace();

@@ -28,11 +28,11 @@ interface Run {
 }
 
 /**
- * Runs `node dist/cli/main.js ARGS` (no npm in between, so signals reach tsdib itself). With
+ * Runs `node dist/cli/main.js -v ARGS` (-v: hook output on the screen, which the signal waits for) (no npm in between, so signals reach tsdib itself). With
  * `signal`, sends it once stderr shows `signalWhen`. Umask `umask` via a tiny sh wrapper when given.
  */
-async function tsdib(args: string[], env: Record<string, string | undefined>, opts: { signal?: NodeJS.Signals; signalWhen?: string; umask?: string } = {}): Promise<Run> {
-  const argv = opts.umask ? ['sh', ['-c', `umask ${opts.umask} && exec "$0" "$@"`, process.execPath, CLI, ...args]] as const : [process.execPath, [CLI, ...args]] as const;
+async function tsdib(args: string[], env: Record<string, string | undefined>, opts: { signal?: NodeJS.Signals; signalWhen?: string; umask?: string; closePipesWhen?: string } = {}): Promise<Run> {
+  const argv = opts.umask ? ['sh', ['-c', `umask ${opts.umask} && exec "$0" "$@"`, process.execPath, CLI, '-v', ...args]] as const : [process.execPath, [CLI, '-v', ...args]] as const;
   const child = spawn(argv[0], argv[1], { cwd: REPO_ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
   let stderr = '';
   let signalled = false;
@@ -42,6 +42,11 @@ async function tsdib(args: string[], env: Record<string, string | undefined>, op
     if (opts.signal && opts.signalWhen && !signalled && stderr.includes(opts.signalWhen)) {
       signalled = true;
       child.kill(opts.signal);
+    }
+    if (opts.closePipesWhen && !signalled && stderr.includes(opts.closePipesWhen)) {
+      signalled = true;
+      child.stdout.destroy();
+      child.stderr.destroy();
     }
   });
   // a safety net only (no test asserts a time): a hung build is killed so the case fails instead of hanging
@@ -98,10 +103,26 @@ describe.skipIf(skip)('faults and interrupts in every phase leave nothing behind
     expect(r.status, r.stderr.slice(-3000)).toBe(0);
     expect(r.stderr).toMatch(/fault: TMP_BUILD_DIR mode 700\b/);
     const outputs = readdirSync(dirs.out).sort();
-    expect(outputs).toEqual(['img.raw', 'img.raw.md5', 'img.raw.sha256', 'img.tar', 'img.tar.md5', 'img.tar.sha256']);
+    expect(outputs).toEqual(['img.manifest.json', 'img.raw', 'img.raw.md5', 'img.raw.sha256', 'img.tar', 'img.tar.md5', 'img.tar.sha256']);
     for (const f of outputs) expect(`${f} ${(statSync(join(dirs.out, f)).mode & 0o777).toString(8)}`).toBe(`${f} 644`);
     expect(leftBehind(dirs.root, token)).toEqual({ loops: [], mounts: [], processes: [] });
     expect(readdirSync(dirs.tmp)).toEqual([]);
+  });
+
+  it('stops and releases everything when its stdout and stderr are closed (tsdib … | head): exit 141, no output', async () => {
+    const dirs = caseDirs(base, 'epipe');
+    const token = `epipe-${process.pid}`;
+    const env = offlineBuildEnv(dirs, { FAULT_PHASE: 'root.d', FAULT_MODE: 'probe', FAULT_TOKEN: token });
+    const r = await tsdib(['-n', 'fake-os', 'fault', '-t', 'tar', ...SMALL_IMAGE, '-o', join(dirs.out, 'img')], env, { closePipesWhen: 'fault: TMP_BUILD_DIR mode' });
+    expect(r.signal).toBeNull();
+    expect(r.status).toBe(141);
+    expect(leftBehind(dirs.root, token)).toEqual({ loops: [], mounts: [], processes: [] });
+    expect(readdirSync(dirs.tmp)).toEqual([]);
+    expect(readdirSync(dirs.out)).toEqual([]);
+    const logs = join(dirs.cache, 'logs');
+    const log = readdirSync(logs).map((f) => readFileSync(join(logs, f), 'utf8')).join('');
+    expect(log).toContain('stdout or stderr was closed (EPIPE): stopping and releasing resources');
+    expect(log).toMatch(/error INTERRUPTED: interrupted by SIGPIPE/);
   });
 
   it('reports a failed hook with its element, phase, script, exit code, seconds and output tail', async () => {

@@ -52,7 +52,8 @@ describe.skipIf(skip)('phase cache', () => {
     const r = spawnSync(process.execPath, [CLI, ...args], { cwd: REPO_ROOT, env: env(extra), encoding: 'utf8', maxBuffer: 64 * 1024 * 1024, timeout: 300_000 });
     return { status: r.status ?? -1, log: `${r.stdout}${r.stderr}` };
   };
-  const BUILD = ['-n', 'fake-os', 'stamp', '-t', 'tar', ...SMALL_IMAGE];
+  // -v: hook output ("stamp: install.d ran") is on the terminal, not only in the log file
+  const BUILD = ['-v', '-n', 'fake-os', 'stamp', '-t', 'tar', ...SMALL_IMAGE];
   const build = (name: string, extra: Record<string, string> = {}, flags: string[] = []) => tsdib([...BUILD, ...flags, '-o', join(out, name)], extra);
   const plan = (extra: Record<string, string> = {}, flags: string[] = []) => tsdib(['plan', ...BUILD, ...flags, '-o', join(out, 'plan')], extra);
   const member = (tar: string, path: string) => spawnSync('tar', ['-xOf', tar, path], { encoding: 'utf8' }).stdout;

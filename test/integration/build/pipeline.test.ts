@@ -3,17 +3,26 @@
 // outputs named <-o>.<type>; and a failing hook reported with its element, phase, script, exit
 // code and output — with nothing left on the host either way.
 import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { createReadStream } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hasLoop, skipUnless } from '../../helpers/resources.js';
+import { invalidEventLines, readEvents } from '../../helpers/json-events-schema.js';
 import { readTarEntries, readTarMember } from '../../helpers/tree-compare.js';
 import { runBuild, tail, type BuildRun } from '../../e2e/helpers/build.js';
 
 const FIXTURES = join(dirname(fileURLToPath(import.meta.url)), 'fixtures', 'elements');
 const skip = skipUnless(hasLoop, 'build pipeline integration', 'needs root and loop devices');
 const ENV = { ELEMENTS_PATH: FIXTURES };
+
+async function sha256File(path: string): Promise<string> {
+  const hash = createHash('sha256');
+  for await (const chunk of createReadStream(path)) hash.update(chunk as Buffer);
+  return hash.digest('hex');
+}
 
 describe.skipIf(skip)('build pipeline on a tiny OS', () => {
   let dir: string;
@@ -24,11 +33,15 @@ describe.skipIf(skip)('build pipeline on a tiny OS', () => {
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'tsdib-int-build-'));
     ok = await runBuild(['-n', 'tiny-os', 'record-phases', '-t', 'tar,raw', '-o', join(dir, 'tiny'), '--json-events', join(dir, 'events.jsonl'), '--logfile', join(dir, 'build.log')], {
-      env: ENV,
+      // --logfile quiets the terminal as DIB's does, unless DIB_QUIET=0. The hooks before the
+      // snapshot record IMAGE_NAME, which the phase-cache key leaves out (docs/caching.md): a
+      // variable of this run's own makes the key new, so the record is this run's, not a restored one.
+      env: { ...ENV, DIB_QUIET: '0', DIB_PIPELINE_TEST_RUN: dir },
       timeoutMs: 5 * 60_000,
     });
-    failed = await runBuild(['-n', 'tiny-os', 'fail-install', '-t', 'raw', '-o', join(dir, 'fail')], { env: ENV, timeoutMs: 5 * 60_000 });
-    interrupted = await runBuild(['-n', 'tiny-os', 'slow-install', '-t', 'raw', '-o', join(dir, 'slow')], { env: ENV, timeoutMs: 5 * 60_000, interruptWhen: /slow-install: sleeping/ });
+    failed = await runBuild(['-n', 'tiny-os', 'fail-install', '-t', 'raw', '-o', join(dir, 'fail'), '--json-events', join(dir, 'fail-events.jsonl')], { env: ENV, timeoutMs: 5 * 60_000 });
+    // -v: the hook's output is on the terminal, where the interrupt waits for it
+    interrupted = await runBuild(['-v', '-n', 'tiny-os', 'slow-install', '-t', 'raw', '-o', join(dir, 'slow')], { env: ENV, timeoutMs: 5 * 60_000, interruptWhen: /slow-install: sleeping/ });
   }, 10 * 60_000);
 
   afterAll(() => {
@@ -48,11 +61,51 @@ describe.skipIf(skip)('build pipeline on a tiny OS', () => {
     expect(ok.output).toMatch(/^step\s+seconds$/m);
     expect(ok.output).toMatch(/^block device\s+\d+\.\d$/m);
     expect(ok.output).toMatch(new RegExp(`^tar\\s+\\S+ \\S?i?B\\s+${join(dir, 'tiny.tar')}$`, 'm'));
+    expect(ok.output).toMatch(/^\s+sha256 [0-9a-f]{64}$/m);
+    expect(ok.output).toContain(`next: boot it with: tsdib boot ${join(dir, 'tiny.raw')}`);
+    expect(ok.output).toMatch(/^log: /m);
     const events = readFileSync(join(dir, 'events.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { type: string; name?: string });
     const ends = events.filter((e) => e.type === 'step-end').map((e) => e.name);
     expect(ends).toContain('block device');
     expect(ends).toContain('disk outputs');
     expect(readFileSync(join(dir, 'build.log'), 'utf8')).toContain('disk outputs');
+  });
+
+  it('writes tiny.manifest.json whose sha256 values match the output files, and ends its events with the result', async () => {
+    expect(ok.status, tail(ok.output)).toBe(0);
+    const manifest = JSON.parse(readFileSync(join(dir, 'tiny.manifest.json'), 'utf8')) as {
+      tsdib: string;
+      elements: string[];
+      planKey: string;
+      phaseCache: { key: string; restored: boolean };
+      outputs: Array<{ type: string; file: string; path: string; size: number; sha256: string }>;
+      timings: Array<{ name: string; seconds: number }>;
+    };
+    expect(manifest.tsdib).toMatch(/^\d+\.\d+\.\d+/);
+    expect(manifest.elements).toEqual(expect.arrayContaining(['tiny-os', 'record-phases']));
+    expect(manifest.planKey).toMatch(/^[0-9a-f]{64}$/);
+    expect(manifest.phaseCache.key).toMatch(/^[0-9a-f]{32}$/);
+    expect(manifest.phaseCache.restored).toBe(false);
+    expect(manifest.outputs.map((o) => o.type).sort()).toEqual(['raw', 'tar']);
+    for (const o of manifest.outputs) {
+      expect(o.path).toBe(join(dir, o.file));
+      expect(o.size).toBe(statSync(o.path).size);
+      expect(o.sha256).toBe(await sha256File(o.path));
+    }
+    expect(manifest.timings.map((t) => t.name)).toContain('disk outputs');
+    const text = readFileSync(join(dir, 'events.jsonl'), 'utf8');
+    expect(invalidEventLines(text)).toEqual([]);
+    const result = readEvents(text).at(-1) as { type: string; outputs: Array<{ path: string; size: number; sha256: string }>; manifest: string };
+    expect(result.type).toBe('result');
+    expect(result.manifest).toBe(join(dir, 'tiny.manifest.json'));
+    expect(result.outputs.map((o) => [o.path, o.size, o.sha256]).sort()).toEqual(manifest.outputs.map((o) => [o.path, o.size, o.sha256]).sort());
+  });
+
+  it('ends the events of a failed build with an error event (HOOK_FAILED, exit code 1)', () => {
+    expect(failed.status).toBe(1);
+    const text = readFileSync(join(dir, 'fail-events.jsonl'), 'utf8');
+    expect(invalidEventLines(text)).toEqual([]);
+    expect(readEvents(text).at(-1)).toMatchObject({ type: 'error', code: 'HOOK_FAILED', exitCode: 1 });
   });
 
   it('runs every phase in DIB order, in or outside the chroot as DIB does, with its variables', async () => {
@@ -101,7 +154,12 @@ describe.skipIf(skip)('build pipeline on a tiny OS', () => {
     expect(failed.status).toBe(1);
     expect(failed.output).toMatch(/error HOOK_FAILED: element fail-install, install\.d\/50-fail \(in chroot\) exited 3 after \d+\.\d s/);
     expect(failed.output).toMatch(/\| fail-install: about to fail/);
-    expect(failed.output).toMatch(/fail-install\/install\.d\/50-fail: fail-install: about to fail/);
+    // the hook's output is folded off the screen; the whole log named there has it, without \r
+    const whole = /^whole log: (\S+)$/m.exec(failed.output)?.[1] ?? '';
+    const log = readFileSync(whole, 'utf8');
+    expect(log).toMatch(/fail-install\/install\.d\/50-fail: fail-install: about to fail/);
+    expect(log).not.toContain('\r');
+    expect(failed.output).not.toMatch(/fail-install\/install\.d\/50-fail: fail-install: about to fail/);
     expect(failed.workspace).toMatch(/tsdib_build\./);
     expect(failed.leaked).toEqual({ loops: [], mounts: [], workspaces: [] });
   });

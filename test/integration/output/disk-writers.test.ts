@@ -11,7 +11,7 @@ import { pumpRawImage } from '../../../src/output/raw-reader.js';
 import { rawWriter } from '../../../src/output/raw.js';
 import { vhdFixedWriter } from '../../../src/output/vhd-fixed.js';
 import { vhdWriter } from '../../../src/output/vhd.js';
-import { vmdkWriter } from '../../../src/output/vmdk.js';
+import { OUTPUT_WRITERS } from '../../../src/output/writers.js';
 import type { OutputOptions, OutputWriter, StreamingWriter } from '../../../src/output/writer.js';
 import { makeBigImage, makeEdgesImage, makeSmallImage } from './disk-fixtures.js';
 import { check, compare, info } from './qemu-oracle.js';
@@ -56,8 +56,10 @@ beforeAll(() => {
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
+type QemuOptions = Partial<Record<'compat' | 'cluster_size' | 'lazy_refcounts' | 'compression_type', string>>;
+
 describe('qcow2 writer on the edges image', () => {
-  it.each([
+  it.each<[string, boolean, QemuOptions]>([
     ['plain', false, {}],
     ['compressed', true, {}],
     ['plain, compat=0.10', false, { compat: '0.10' }],
@@ -65,6 +67,9 @@ describe('qcow2 writer on the edges image', () => {
     ['compressed, 4 KiB clusters', true, { cluster_size: '4k' }],
     ['plain, 2 MiB clusters', false, { cluster_size: '2M' }],
     ['compressed, 2 MiB clusters, lazy refcounts', true, { cluster_size: '2M', lazy_refcounts: 'on' }],
+    ['compressed, zstd', true, { compression_type: 'zstd' }],
+    ['compressed, zstd, 4 KiB clusters', true, { compression_type: 'zstd', cluster_size: '4k' }],
+    ['plain, compression_type=zstd in the header', false, { compression_type: 'zstd' }],
   ])('%s: qemu-img check is clean and compare finds it equal to the raw', async (_name, compress, qemu) => {
     const out = fresh('qcow2');
     await qcow2Writer.write({ rawImage: raw }, out, options(compress, qemu));
@@ -81,6 +86,16 @@ describe('qcow2 writer on the edges image', () => {
     expect(specific['compat']).toBe(qemu.compat ?? '1.1');
     expect(i['cluster-size']).toBe(qemu.cluster_size === '4k' ? 4096 : qemu.cluster_size === '2M' ? 2 * MiB : 65536);
     if (qemu.lazy_refcounts) expect(specific['lazy-refcounts']).toBe(true);
+    if (qemu.compat !== '0.10') expect(specific['compression-type']).toBe(qemu.compression_type ?? 'zlib');
+  });
+
+  it('zstd output is about as small as zlib output and differs from it', async () => {
+    const zlib = fresh('qcow2');
+    const zstd = fresh('qcow2');
+    await qcow2Writer.write({ rawImage: raw }, zlib, options(true));
+    await qcow2Writer.write({ rawImage: raw }, zstd, options(true, { compression_type: 'zstd' }));
+    expect(statSync(zstd).size).toBeLessThan(statSync(zlib).size * 1.1);
+    expect(await sha256(zstd)).not.toBe(await sha256(zlib));
   });
 
   it('compressed output is smaller than plain output', async () => {
@@ -128,7 +143,7 @@ describe('raw and vmdk writers on the edges image', () => {
 
   it('vmdk (qemu-img, streamOptimized): equal to the raw', async () => {
     const out = fresh('vmdk');
-    await vmdkWriter.write({ rawImage: raw }, out, options(true));
+    await OUTPUT_WRITERS.vmdk!.write({ rawImage: raw }, out, options(true));
     const i = info(out, 'vmdk');
     expect((i['format-specific'] as { data: { 'create-type': string } }).data['create-type']).toBe('streamOptimized');
     expect(compare(raw, out, 'vmdk').status).toBe(0);
@@ -139,6 +154,7 @@ describe('one pass, several formats, reproducible (small image)', () => {
   const writers: Array<[string, StreamingWriter, OutputOptions]> = [
     ['qcow2', qcow2Writer, options(false)],
     ['qcow2', qcow2Writer, options(true)],
+    ['qcow2', qcow2Writer, options(true, { compression_type: 'zstd' })],
     ['vhd', vhdWriter, options(false)],
     ['vhd', vhdFixedWriter, options(false)],
     ['raw', rawWriter, options(false)],

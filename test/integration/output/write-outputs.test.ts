@@ -66,9 +66,9 @@ describe('writeOutputs with disk formats', () => {
     [{ qemuImgOptions: 'backing_file=/x' }, 'FLAG_INVALID', 'backing_file'],
     [{ qemuImgOptions: 'subformat=fixed' }, 'FLAG_INVALID', 'subformat'],
     [{ qemuImgOptions: 'cluster_size=3000' }, 'FLAG_INVALID', 'cluster_size=3000'],
-    [{ qemuImgOptions: 'refcount_bits=8' }, 'FLAG_INVALID', 'refcount_bits=8'],
+    [{ qemuImgOptions: 'refcount_bits=7' }, 'FLAG_INVALID', 'refcount_bits=7'],
     [{ qemuImgOptions: 'compat=0.10,lazy_refcounts=on' }, 'FLAG_INVALID', 'lazy_refcounts'],
-    [{ types: ['vhd'], qemuImgOptions: 'force_size=off' }, 'FLAG_INVALID', 'force_size=off'],
+    [{ types: ['vhd'], qemuImgOptions: 'force_size=maybe' }, 'FLAG_INVALID', 'force_size=maybe'],
     [{ checksum: 'sha1' }, 'FLAG_INVALID', 'sha1'],
     [{ types: ['tar'] }, 'OUTPUT_FAILED', 'root tree'],
     [{ env: { SOURCE_DATE_EPOCH: 'yesterday' } }, 'ENV_INVALID', 'SOURCE_DATE_EPOCH'],
@@ -97,7 +97,7 @@ describe('writeOutputs with disk formats', () => {
       image: 'img',
       elements: ['debian', 'vm'],
       packages: [{ name: 'bash' }, { name: 'vim', version: '2:9.0' }],
-      outputs: [{ type: 'raw', file: 'img.raw', bytes: statSync(raw).size, sha256: outputs[0]?.sha256 }],
+      outputs: [{ type: 'raw', file: 'img.raw', path: join(dir, 'm/img.raw'), size: statSync(raw).size, sha256: outputs[0]?.sha256 }],
       timings: [{ name: 'root.d', seconds: 1.235 }],
     });
     expect(statSync(path).mode & 0o777).toBe(0o644);

@@ -63,8 +63,8 @@ describe('built-in elements', () => {
   });
 
   it('pins the Ubuntu archive key by fingerprint', () => {
-    const env = readFileSync(join(ROOT, 'ubuntu', 'environment.d', '10-ubuntu.bash'), 'utf8');
+    const env = readFileSync(join(ROOT, 'ubuntu-minimal', 'environment.d', '10-ubuntu-minimal.bash'), 'utf8');
     expect(env).toContain('F6ECB3762474EDA9D21B7022871920D1991BC93C');
-    expect(statSync(join(ROOT, 'ubuntu', 'keys', 'ubuntu-archive-2018.gpg')).size).toBeGreaterThan(1000);
+    expect(statSync(join(ROOT, 'ubuntu-minimal', 'keys', 'ubuntu-archive-2018.gpg')).size).toBeGreaterThan(1000);
   });
 });

@@ -2,7 +2,8 @@ import { chmod, mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { cacheKey, cacheKeyInputs, describeKeyDifferences, isVolatileVariable, keyEnvironment, type KeyInputsRequest } from '../../../src/build/cache-key.js';
+import { cacheKey, cacheKeyInputs, describeKeyDifferences, keyEnvironment, type KeyInputsRequest } from '../../../src/build/cache-key.js';
+import { isKeyedVariable } from '../../../src/build/key-variables.js';
 
 let dir: string;
 let element: string;
@@ -107,11 +108,29 @@ describe('phase cache key', () => {
     ['DIB_RELEASE changes', { DIB_RELEASE: 'trixie' }],
     ['a new DIB_ variable is set', { DIB_FOO: '1' }],
     ['ARCH changes', { ARCH: 'arm64' }],
-    ['PATH changes', { PATH: '/opt/bin:/usr/bin:/bin' }],
-    ['an unrelated variable hooks can read is set', { http_proxy: 'http://proxy:3128' }],
+    ['a variable an element script refers to is set', { DEMO_MIRROR: 'http://mirror.example/debian' }],
   ])('changes when %s', async (_what, extra) => {
+    await file('root.d/10-base', '#!/bin/bash\necho "${DEMO_MIRROR:-default}"\n');
     const base = request().env;
     expect(await keyOf({ env: { ...base, ...extra } })).not.toBe(await keyOf());
+  });
+
+  it.each([
+    ['a shell reference', 'echo $http_proxy'],
+    ['a braced reference with a default', 'echo ${http_proxy:-none}'],
+    ['[[ -v ]]', '[[ -v http_proxy ]] && echo set'],
+    ["Python's os.environ.get", "import os\nos.environ.get('http_proxy')"],
+    ["Python's os.environ[]", 'import os\nos.environ["http_proxy"]'],
+  ])('keys a variable an element refers to by %s', async (_what, text) => {
+    const env = { ...request().env, http_proxy: 'http://proxy:3128' };
+    expect(await keyOf({ env })).toBe(await keyOf());
+    await file('install.d/60-proxy', `#!/bin/bash\n${text}\n`);
+    expect(await keyOf({ env })).not.toBe(await keyOf());
+  });
+
+  it('does not key a variable named only by a hook that runs after the snapshot', async () => {
+    await file('finalise.d/60-proxy', '#!/bin/bash\necho $http_proxy\n');
+    expect(await keyOf({ env: { ...request().env, http_proxy: 'http://proxy:3128' } })).toBe(await keyOf());
   });
 
   it.each([
@@ -119,6 +138,10 @@ describe('phase cache key', () => {
     ['the shell session', { PWD: '/elsewhere', OLDPWD: '/', SHLVL: '3', TERM: 'dumb', SSH_CONNECTION: '1 2 3 4' }],
     ['the outputs and the command line', { IMAGE_NAME: 'out/other', IMAGE_TYPES: 'tar', DIB_ARGS: '-t tar', DIB_ENV: 'x' }],
     ['element locations', { ELEMENTS_PATH: '/a:/b', IMAGE_ELEMENT_YAML: 'demo: /a/demo\n' }],
+    ['a CI runner\'s variables', { CI: 'true', GITHUB_RUN_ID: '4711', GITHUB_ACTIONS: 'true', RUNNER_TEMP: '/home/runner/work/_temp', BUILD_NUMBER: '12' }],
+    ['HOME and the order of PATH', { HOME: '/home/runner', PATH: '/bin:/usr/bin:/opt/node/bin' }],
+    ['the checkout and cache paths', { _LIB: '/home/runner/work/tsdib/lib/dib', DIB_IMAGE_CACHE: '/home/runner/.cache/tsdib' }],
+    ['a variable no element refers to', { http_proxy: 'http://proxy:3128', LANG: 'de_DE.UTF-8' }],
   ])('does not change with %s', async (_what, extra) => {
     const base = request().env;
     expect(await keyOf({ env: { ...base, ...extra } })).toBe(await keyOf());
@@ -141,15 +164,28 @@ describe('phase cache key', () => {
     expect(await keyOf({ env })).not.toBe(before);
   });
 
+  it('keys a variable naming a file by the content, not the path', async () => {
+    const one = join(dir, 'a', 'authorized_keys');
+    const two = join(dir, 'b', 'authorized_keys');
+    await mkdir(join(one, '..'));
+    await mkdir(join(two, '..'));
+    await writeFile(one, 'ssh-ed25519 AAAA one\n');
+    await writeFile(two, 'ssh-ed25519 AAAA one\n');
+    const base = request().env;
+    expect(await keyOf({ env: { ...base, DIB_DEV_USER_AUTHORIZED_KEYS: one } })).toBe(await keyOf({ env: { ...base, DIB_DEV_USER_AUTHORIZED_KEYS: two } }));
+  });
+
   it('keeps only hashes of variable values (no secrets on disk)', async () => {
-    const env = await keyEnvironment({ DIB_TOKEN: 's3cret-value', PWD: '/x' });
+    const env = await keyEnvironment({ DIB_TOKEN: 's3cret-value', PWD: '/x' }, new Set(['PWD']));
     expect(Object.keys(env)).toEqual(['DIB_TOKEN']);
     expect(JSON.stringify(env)).not.toContain('s3cret');
   });
 
-  it('treats session variables as volatile and DIB_ variables as inputs', () => {
-    expect(['PWD', 'SHLVL', 'TMPDIR', 'TMP_HOOKS_PATH', 'VITEST_POOL_ID', 'SUDO_USER'].filter(isVolatileVariable)).toHaveLength(6);
-    expect(['DIB_RELEASE', 'ARCH', 'PATH', 'HOME', 'LANG', 'http_proxy', 'DIB_DEBUG_TRACE'].filter(isVolatileVariable)).toEqual([]);
+  it('keys DIB_ variables, tsdib\'s own and referenced ones; never paths or session variables', () => {
+    const referenced = new Set(['http_proxy', 'PATH', 'TMP_MOUNT_PATH', '_LIB']);
+    const keyed = (n: string) => isKeyedVariable(n, referenced);
+    expect(['DIB_RELEASE', 'DIB_FOO', 'ARCH', 'IMAGE_ELEMENT', 'http_proxy'].filter(keyed)).toHaveLength(5);
+    expect(['PATH', 'HOME', 'PWD', 'TMP_MOUNT_PATH', '_LIB', 'DIB_IMAGE_CACHE', 'DIB_ARGS', 'GITHUB_RUN_ID', 'CI', 'LANG'].filter(keyed)).toEqual([]);
   });
 });
 

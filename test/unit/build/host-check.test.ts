@@ -18,3 +18,20 @@ describe('toolsFor', () => {
     expect(commands({ elements: [], types: ['vmdk', 'squashfs'], fsTypes: [] })).toEqual(expect.arrayContaining(['qemu-img', 'mksquashfs']));
   });
 });
+
+describe('toolsFor with DIB\'s elements', () => {
+  it('asks for debootstrap and sudo when debian-minimal comes from DIB\'s tree', () => {
+    const c = commands({ elements: ['debian-minimal', 'debootstrap'], dibElements: ['debian-minimal', 'debootstrap'], types: [], fsTypes: [] });
+    expect(c).toEqual(expect.arrayContaining(['debootstrap', 'sudo']));
+  });
+
+  it('asks for neither when debian-minimal is the built-in one', () => {
+    const c = commands({ elements: ['debian-minimal'], types: [], fsTypes: [] });
+    expect(c).not.toContain('debootstrap');
+    expect(c).not.toContain('sudo');
+  });
+
+  it('adds the tools the hooks ask for', () => {
+    expect(commands({ elements: [], types: [], fsTypes: [], extra: [{ command: 'sudo', pkg: 'sudo' }] })).toContain('sudo');
+  });
+});

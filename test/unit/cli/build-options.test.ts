@@ -41,7 +41,7 @@ describe('build options', () => {
       skipBase: true, packages: ['vim', 'less', 'curl'], checksum: true, imageSizeGB: 2.5, imageExtraSizeMB: 512, imageCache: '/c',
       maxOnlineResize: 274877906944, minTmpfsGB: 3, mkfsOptions: '-O ^metadata_csum', mkfsJournalSizeMB: 32, noTmpfs: true, offline: true,
       qemuImgOptions: 'compat=0.10,cluster_size=65536', rootLabel: 'root', ramdiskElement: 'dracut-ramdisk', installType: 'package',
-      dockerTarget: 'me/x:1', logfile: '/tmp/l', blockDeviceConfig: '/tmp/bd.yaml', noCache: true, jsonEvents: '/tmp/e.json',
+      dockerTarget: 'me/x:1', logfile: '/tmp/l', quiet: false, verbose: 0, blockDeviceConfig: '/tmp/bd.yaml', noCache: true, jsonEvents: '/tmp/e.json',
     });
   });
 
@@ -59,8 +59,8 @@ describe('build options', () => {
   });
 
   it('rejects an unknown output type, naming the allowed ones', async () => {
-    const e = await failure(['-t', 'qcow', 'debian']);
-    expect(e.message).toBe("-t: unknown output type 'qcow'; allowed: aci, docker, qcow2, raw, squashfs, tar, tgz, vhd, vhd-fixed, vmdk");
+    const e = await failure(['-t', 'qcow22', 'debian']);
+    expect(e.message).toBe("-t: unknown output type 'qcow22'; allowed: aci, docker, parallels, qcow, qcow2, qed, raw, squashfs, tar, tgz, vdi, vhd, vhd-fixed, vhdx, vmdk");
     expect(e.context.hint).toBe("did you mean 'qcow2'?");
   });
 
@@ -73,7 +73,7 @@ describe('build options', () => {
     [['--qemu-img-options', 'compat', 'debian'], '--qemu-img-options "compat": expected comma-separated key=value pairs, e.g. compat=0.10'],
     [['-t', 'docker', 'debian'], '-t docker needs --docker-target REPO:TAG'],
     [['-a', 'amd46', 'debian'], "-a: unknown architecture 'amd46'; allowed: amd64, x86_64, i386, arm64, aarch64, armhf, ppc64el, ppc64le, ppc64, powerpc, s390x, riscv64"],
-    [['-t', ',', 'debian'], '-t needs at least one output type (aci, docker, qcow2, raw, squashfs, tar, tgz, vhd, vhd-fixed, vmdk)'],
+    [['-t', ',', 'debian'], '-t needs at least one output type (aci, docker, parallels, qcow, qcow2, qed, raw, squashfs, tar, tgz, vdi, vhd, vhd-fixed, vhdx, vmdk)'],
     [[], 'at least one element must be given (e.g. `debian vm`)'],
   ])('rejects %j: %s', async (args, message) => {
     expect((await failure(args)).message).toBe(message);

@@ -83,7 +83,7 @@ describe('tsdib plan', () => {
   });
 
   it.each([
-    [['plan', '-t', 'qcow', 'tsdib-test-tool'], "error FLAG_INVALID: -t: unknown output type 'qcow'; allowed: aci, docker, qcow2, raw, squashfs, tar, tgz, vhd, vhd-fixed, vmdk"],
+    [['plan', '-t', 'qcow3', 'tsdib-test-tool'], "error FLAG_INVALID: -t: unknown output type 'qcow3'; allowed: aci, docker, parallels, qcow, qcow2, qed, raw, squashfs, tar, tgz, vdi, vhd, vhd-fixed, vhdx, vmdk"],
     [['plan'], 'error FLAG_INVALID: at least one element must be given (e.g. `debian vm`)'],
     [['plan', '--image-size', 'lots', 'tsdib-test-tool'], 'error FLAG_INVALID: --image-size "lots": expected a number > 0 (GB, e.g. 2.5)'],
   ])('bad flags exit 2: %j', (args, first) => {

@@ -9,6 +9,7 @@ import { listedCommands, renderHelp } from '../../../src/docs/render-cli-referen
 import { PHASES } from '../../../src/elements/phases.js';
 import { PLUGINS } from '../../../src/blockdevice/plugins/index.js';
 import { LINT_RULES } from '../../../src/authoring/lint/rules/index.js';
+import { OUTPUT_TYPES } from '../../../src/output/writers.js';
 import { REPO_ROOT } from '../../helpers/cli.js';
 
 const docs = await generateDocs();
@@ -47,6 +48,23 @@ describe('generated docs', () => {
     expect(docs['docs/elements.md']).toMatch(/\| `root\.d` \| outside \(host\) \|/);
     for (const kind of Object.keys(PLUGINS)) expect(docs['docs/reference/block-device.md']).toContain(`### \`${kind}\``);
     for (const r of LINT_RULES) expect(docs['docs/reference/lint-rules.md']).toContain(`| \`${r.id}\` |`);
+  });
+});
+
+describe('generated blocks of hand-written pages', () => {
+  it('docs/outputs.md has a -t row per output type', () => {
+    const block = /<!-- output-types:begin[^\n]*\n([\s\S]*?)<!-- output-types:end -->/.exec(docs['docs/outputs.md']!)?.[1] ?? '';
+    const rows = block.split('\n').slice(2).filter((l) => l.startsWith('| '));
+    expect(rows.map((l) => /^\| `([a-z0-9-]+)`/.exec(l)![1]).sort()).toEqual([...OUTPUT_TYPES]);
+  });
+
+  it('docs/cli.md shows a plan --json that parses, with every top-level field and no path of this checkout', () => {
+    const cli = docs['docs/cli.md']!;
+    const body = /<!-- plan-json:begin[^\n]*\n```json\n([\s\S]*?)\n```\n<!-- plan-json:end -->/.exec(cli)?.[1] ?? '';
+    const plan = JSON.parse(body) as Record<string, unknown>;
+    expect(Object.keys(plan)).toEqual(expect.arrayContaining(['arch', 'requested', 'searchPath', 'elements', 'providedBy', 'phases', 'blockDeviceConfig', 'outputs', 'phaseCache']));
+    expect(plan['searchPath']).toEqual(['/usr/lib/node_modules/tsdib/elements']);
+    expect(body).not.toContain(REPO_ROOT);
   });
 });
 

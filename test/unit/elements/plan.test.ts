@@ -11,7 +11,9 @@ const DEFAULTS: BuildOptions = {
   skipBase: false, packages: [], checksum: false, imageSizeGB: undefined, imageExtraSizeMB: undefined, imageCache: undefined,
   maxOnlineResize: undefined, minTmpfsGB: undefined, mkfsOptions: undefined, mkfsJournalSizeMB: undefined, noTmpfs: false,
   offline: false, qemuImgOptions: undefined, rootLabel: undefined, ramdiskElement: undefined, installType: undefined,
-  dockerTarget: undefined, logfile: undefined, blockDeviceConfig: undefined, noCache: false, jsonEvents: undefined,
+  dockerTarget: undefined, logfile: undefined,
+  quiet: false,
+  verbose: 0, blockDeviceConfig: undefined, noCache: false, jsonEvents: undefined, push: undefined, writeTo: undefined,
 };
 
 let tree: Tree;

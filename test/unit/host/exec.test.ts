@@ -24,6 +24,13 @@ describe('run', () => {
     expect(isTsdibError(err) && err.context.hint).toContain('tsdib doctor --install');
   });
 
+  it('hands onOutput each chunk as it comes, also text without a line end (a console prompt)', async () => {
+    const chunks: string[] = [];
+    await run('sh', ['-c', 'printf "debian login: "; printf oops >&2'], { onOutput: (c, stream) => chunks.push(`${stream}:${c.toString()}`) });
+    expect(chunks).toContain('stdout:debian login: ');
+    expect(chunks).toContain('stderr:oops');
+  });
+
   it('accepts listed non-zero exit codes', async () => {
     const r = await runResult('sh', ['-c', 'exit 1'], { okExitCodes: [0, 1] });
     expect(r.exitCode).toBe(1);

@@ -24,14 +24,24 @@ describe('qcow2 layout', () => {
   });
 
   it('writes a v3 header of 112 bytes with refcount order 4 and a v2 header of 72', () => {
-    const settings = { version: 3 as const, clusterBits: 16, lazyRefcounts: true, compress: false };
+    const settings = { version: 3 as const, clusterBits: 16, lazyRefcounts: true, compress: false, compressionType: 'zlib' as const };
     const h = encodeHeader({ settings, size: 1e9, l1Size: 2, l1Offset: 65536 * 3, refcountTableOffset: 65536 * 4, refcountTableClusters: 1 });
     expect(h.length).toBe(112);
     expect(h.toString('latin1', 0, 4)).toBe('QFI\xfb');
     expect(h.readUInt32BE(96)).toBe(4);
     expect(h.readUInt32BE(100)).toBe(112);
     expect(h.readBigUInt64BE(80)).toBe(1n);
+    expect(h.readBigUInt64BE(72)).toBe(0n);
+    expect(h[104]).toBe(0);
     expect(encodeHeader({ settings: { ...settings, version: 2, lazyRefcounts: false }, size: 1, l1Size: 1, l1Offset: 0, refcountTableOffset: 0, refcountTableClusters: 1 }).length).toBe(72);
+  });
+
+  it('marks zstd as qemu does: compression_type byte 1 at offset 104 and incompatible feature bit 3', () => {
+    const settings = { version: 3 as const, clusterBits: 16, lazyRefcounts: false, compress: true, compressionType: 'zstd' as const };
+    const h = encodeHeader({ settings, size: 1e9, l1Size: 2, l1Offset: 65536 * 3, refcountTableOffset: 65536 * 4, refcountTableClusters: 1 });
+    expect(h[104]).toBe(1);
+    expect(h.readBigUInt64BE(72)).toBe(8n);
+    expect(h.readUInt32BE(100)).toBe(112);
   });
 
   it('has one L1 entry per 512 MiB at 64 KiB clusters', () => {

@@ -8,6 +8,7 @@ import { depsExistRule } from './deps-exist.js';
 import { depsSortedRule } from './deps-sorted.js';
 import { dibDebugTraceRule } from './dibdebugtrace.js';
 import { duplicateHookRule } from './duplicate-hook.js';
+import { elementStructureRule } from './element-structure.js';
 import { envExecutableRule } from './env-executable.js';
 import { envTraceRule } from './env-trace.js';
 import { executableRule } from './executable.js';
@@ -31,6 +32,7 @@ export const LINT_RULES: readonly LintRule[] = [
   depsExistRule,
   depsSortedRule,
   duplicateHookRule,
+  elementStructureRule,
   skippedHookRule,
   executableRule,
   bashShebangRule,

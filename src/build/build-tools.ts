@@ -1,0 +1,37 @@
+/**
+ * The host tools one build needs, found the way the build finds them: the element set expanded
+ * with its dependencies, the output types, and the filesystems of the block-device config the
+ * elements select. `tsdib doctor ELEMENT...` checks and installs exactly these.
+ */
+import { loadBlockDeviceConfig } from '../blockdevice/load-config.js';
+import type { BuildOptions } from '../cli/build-options.js';
+import { makePlan } from '../elements/plan.js';
+import type { BlockDeviceGraph } from '../blockdevice/types.js';
+import type { HostTool } from '../host/host-tools.js';
+import { isBuiltin } from './dib-tree-checks.js';
+import { hookHostTools } from './hook-host-tools.js';
+import { toolsFor } from './host-check.js';
+
+export interface BuildTools {
+  /** The expanded element set, in the plan's order. */
+  elements: string[];
+  fsTypes: string[];
+  tools: HostTool[];
+}
+
+export async function toolsForBuild(opts: BuildOptions, env: Readonly<Record<string, string | undefined>>): Promise<BuildTools> {
+  const plan = await makePlan({ ...opts, env });
+  const rootFsType = env['FS_TYPE'] || 'ext4';
+  const rootLabel = opts.rootLabel ?? (env['ROOT_LABEL'] || undefined);
+  const graph = await loadBlockDeviceConfig(plan.blockDeviceConfig.text, plan.blockDeviceConfig.description, { rootFsType, rootLabel });
+  const fsTypes = mkfsTypes(graph, rootFsType);
+  const elements = plan.elements.map((e) => e.name);
+  const builtin = await isBuiltin();
+  const dibElements = plan.elements.filter((e) => !builtin(e)).map((e) => e.name);
+  return { elements, fsTypes, tools: toolsFor({ elements, dibElements, types: opts.types, fsTypes, extra: await hookHostTools(plan.hooks) }) };
+}
+
+/** The filesystem types a block-device graph makes (an mkfs node without a type makes the root's). */
+export function mkfsTypes(graph: BlockDeviceGraph, rootFsType: string): string[] {
+  return [...new Set(graph.nodes.filter((n) => n.plugin === 'mkfs').map((n) => String(n.config['type'] ?? rootFsType)))];
+}

@@ -1,0 +1,63 @@
+// `tsdib debian vm cloud-init openssh-server` gives a working cloud image: no SSH host key in the
+// image; run once per firmware with `tsdib test` and a NoCloud seed (label CIDATA), it offers a
+// login on the serial console, cloud-init takes the seed, runs its user-data and reports done, and
+// sshd is active with host keys made on that boot (different on each boot).
+import { readFileSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { skipUnless } from '../helpers/resources.js';
+import { runBuild, tail, type BuildRun } from './helpers/build.js';
+import { CLOUD_CHECKS, hostKeyFingerprint, sshHostKeysInImage, writeNoCloudSeed } from './helpers/cloud-image.js';
+import { e2eMissing } from './helpers/requirements.js';
+import { BOOT_TIMEOUT_MS, tsdibTest, type Firmware } from './helpers/tsdib-boot.js';
+
+const missing = e2eMissing();
+const skip = skipUnless(missing === undefined, 'e2e cloud image', missing ?? '');
+
+describe.skipIf(skip)('tsdib debian vm cloud-init openssh-server', () => {
+  let dir: string;
+  let build: BuildRun;
+  let image: string;
+  const fingerprints: Partial<Record<Firmware, string>> = {};
+
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'tsdib-e2e-cloud-'));
+    image = join(dir, 'cloud.qcow2');
+    build = await runBuild(['debian', 'vm', 'cloud-init', 'openssh-server', '-t', 'qcow2', '-o', join(dir, 'cloud')], { timeoutMs: 30 * 60_000 });
+    process.stdout.write(`cloud image (debian vm cloud-init openssh-server) built in ${build.seconds.toFixed(0)} s (exit ${build.status})\n`);
+  }, 31 * 60_000);
+
+  afterAll(() => {
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('builds, leaves nothing behind, and bakes no SSH host key into the image', () => {
+    expect(build.status, tail(build.output)).toBe(0);
+    expect(build.leaked).toEqual({ loops: [], mounts: [], workspaces: [] });
+    const inImage = sshHostKeysInImage(image, dir);
+    expect(inImage.sshDir).toBe(true);
+    expect(inImage.hostKeys).toEqual([]);
+  }, 5 * 60_000);
+
+  it.each<[Firmware]>([['bios'], ['uefi']])('under %s with a NoCloud seed: a login on ttyS0, cloud-init done after running the user-data, sshd active with keys made on this boot', async (firmware) => {
+    expect(build.status).toBe(0);
+    const seed = writeNoCloudSeed(join(dir, `seed-${firmware}`), `tsdib-cloud-${firmware}`);
+    const junit = join(dir, `junit-${firmware}.xml`);
+    const r = await tsdibTest(image, firmware, CLOUD_CHECKS, { logDir: dir, junit, seed });
+    process.stdout.write(`cloud image: tsdib test (${firmware === 'bios' ? 'SeaBIOS' : 'OVMF'}) exit ${r.status}, ${r.seconds.toFixed(0)} s from qemu's start to the guest's power-off\n`);
+    expect(r.status, tail(r.output)).toBe(0);
+    expect(readFileSync(junit, 'utf8')).toContain(`tests="${CLOUD_CHECKS.length}" failures="0" errors="0"`);
+    expect(readFileSync(junit, 'utf8')).toContain(`user-data ran for instance tsdib-cloud-${firmware}`);
+    const console = readFileSync(join(dir, `console-test-${firmware}.log`), 'utf8');
+    expect(console).toMatch(/login:/);
+    expect(console).toContain('TSDIB-E2E user-data ran');
+    fingerprints[firmware] = hostKeyFingerprint(junit);
+  }, BOOT_TIMEOUT_MS + 180_000);
+
+  it('made different host keys on each boot', () => {
+    expect(fingerprints.bios).toMatch(/^SHA256:/);
+    expect(fingerprints.uefi).toMatch(/^SHA256:/);
+    expect(fingerprints.bios).not.toBe(fingerprints.uefi);
+  });
+});
