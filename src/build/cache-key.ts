@@ -134,22 +134,36 @@ export async function hashElements(elements: readonly Pick<Element, 'name' | 'pa
   );
 }
 
-let toolHash: Promise<CacheKeyInputs['tool']> | undefined;
+/** The code dirs of the phase-cache key: the runner's (build, elements, host) and $_LIB (lib/). */
+export const RUNNER_CODE_DIRS: readonly string[] = ['build', 'elements', 'host', '../lib'];
 
-/** tsdib's version and a hash of the code that runs hooks (dist/ or src/: build, elements, host; lib/). */
-export function toolIdentity(): Promise<CacheKeyInputs['tool']> {
-  toolHash ??= (async () => {
-    const codeRoot = join(dirname(fileURLToPath(import.meta.url)), '..');
-    const pkg = JSON.parse(await readFile(join(codeRoot, '..', 'package.json'), 'utf8').catch(() => '{}')) as { version?: string };
-    const parts: string[] = [];
-    // the runner's code, and the shell library hooks get as $_LIB (lib/ at the package root)
-    for (const sub of ['build', 'elements', 'host', '../lib']) {
-      const files = await hashElementFiles(join(codeRoot, sub)).catch(() => ({}));
-      for (const [f, h] of Object.entries(files)) if (!f.endsWith('.map') && !f.endsWith('.d.ts')) parts.push(`${sub}/${f}:${h}`);
-    }
-    return { version: pkg.version ?? 'unknown', code: short(parts.join('\n')) };
-  })();
-  return toolHash;
+const toolIdentities = new Map<string, Promise<CacheKeyInputs['tool']>>();
+
+/**
+ * tsdib's package version and a hash of every file under `dirs` (relative to the running code
+ * root, dist/ or src/; `../lib` is the shell library at the package root). Source maps, type
+ * declarations and the docs generator are left out: they do not change an image. Computed once
+ * per set of dirs.
+ */
+export function toolIdentity(dirs: readonly string[]): Promise<CacheKeyInputs['tool']> {
+  const id = dirs.join('\0');
+  let identity = toolIdentities.get(id);
+  if (!identity) {
+    identity = hashToolCode(dirs);
+    toolIdentities.set(id, identity);
+  }
+  return identity;
+}
+
+async function hashToolCode(dirs: readonly string[]): Promise<CacheKeyInputs['tool']> {
+  const codeRoot = join(dirname(fileURLToPath(import.meta.url)), '..');
+  const pkg = JSON.parse(await readFile(join(codeRoot, '..', 'package.json'), 'utf8').catch(() => '{}')) as { version?: string };
+  const parts: string[] = [];
+  for (const sub of dirs) {
+    const files = await hashElementFiles(join(codeRoot, sub), NOT_MERGED).catch(() => ({}));
+    for (const [f, h] of Object.entries(files)) if (!f.endsWith('.map') && !f.endsWith('.d.ts') && !f.startsWith('docs/')) parts.push(`${sub}/${f}:${h}`);
+  }
+  return { version: pkg.version ?? 'unknown', code: short(parts.join('\n')) };
 }
 
 export interface KeyInputsRequest {
@@ -165,7 +179,7 @@ export interface KeyInputsRequest {
 export async function cacheKeyInputs(req: KeyInputsRequest): Promise<CacheKeyInputs> {
   return {
     version: CACHE_KEY_VERSION,
-    tool: await toolIdentity(),
+    tool: await toolIdentity(RUNNER_CODE_DIRS),
     flags: { '-p': req.packages.join(','), '-n': String(req.skipBase), '-c': String(req.clearEnv) },
     elements: await hashElements(req.elements),
     env: await keyEnvironment(req.env, await referencedVariables([...req.elements.map((e) => e.path), dibLibDir()], SNAPSHOT_SKIPPED)),

@@ -8,32 +8,23 @@
 import { stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, resolve } from 'node:path';
-import { NUMBER_RULES } from '../cli/build-options.js';
 import { BadInputs, envInvalid, outputPathInvalid, type TsdibError } from '../errors.js';
 import { planOutputs as planOutputFiles } from '../elements/plan-outputs.js';
 import { writableDirProblem } from '../host/writable-file.js';
 import { planOutputs } from '../output/output-plan.js';
 import type { BuildContext } from './context.js';
 import { checkDestinations } from './destination-steps.js';
+import { NUMBER_RULES, numberProblem, type NumberSetting } from './number-rules.js';
 import { outputRequest } from './output-steps.js';
 
 /** DIB_* variables the build reads as numbers, when their flag is not given (the flag's limits apply). */
-const NUMERIC_ENV: Record<string, { flag: keyof typeof NUMBER_RULES }> = {
+const NUMERIC_ENV: Record<string, { flag: NumberSetting }> = {
   DIB_IMAGE_SIZE: { flag: 'imageSizeGB' },
   DIB_IMAGE_EXTRA_SIZE: { flag: 'imageExtraSizeMB' },
   DIB_JOURNAL_SIZE: { flag: 'mkfsJournalSizeMB' },
   DIB_MIN_TMPFS: { flag: 'minTmpfsGB' },
   MAX_ONLINE_RESIZE: { flag: 'maxOnlineResize' },
 };
-
-function numberProblem(value: string, rule: (typeof NUMBER_RULES)[keyof typeof NUMBER_RULES]): string | undefined {
-  const integer = 'integer' in rule && rule.integer;
-  const minExclusive = 'minExclusive' in rule && rule.minExclusive;
-  const n = Number(value);
-  const ok = (integer ? /^\s*\d+\s*$/ : /^\s*(\d+\.?\d*|\.\d+)\s*$/).test(value) && (minExclusive ? n > rule.min : n >= rule.min);
-  if (!ok) return `expected ${integer ? 'a whole number' : 'a number'} ${minExclusive ? '>' : '>='} ${rule.min} (${rule.unit})`;
-  return n > rule.max ? `too large; at most ${rule.max} (${rule.why})` : undefined;
-}
 
 /** Every numeric variable that is set and not overridden by its flag; one error per bad one. */
 export function checkNumericEnvironment(ctx: Pick<BuildContext, 'opts' | 'hostEnv'>, bad: BadInputs = new BadInputs()): void {

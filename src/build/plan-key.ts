@@ -14,12 +14,9 @@
  * The same inputs on any machine, in any checkout directory, give the same key.
  */
 import { createHash } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { BuildOptions } from '../cli/build-options.js';
 import type { Plan } from '../elements/plan.js';
-import { hashElementFiles, hashElements, keyEnvironment, NOT_MERGED, type CacheKeyInputs } from './cache-key.js';
+import { hashElements, keyEnvironment, NOT_MERGED, toolIdentity, type CacheKeyInputs } from './cache-key.js';
 import { imageCacheDir } from './cache-store.js';
 import { plannedHookEnvironment } from './planned-hook-environment.js';
 import { dibLibDir } from './dib-compat-env.js';
@@ -59,23 +56,8 @@ export function planKey(inputs: PlanKeyInputs): string {
   );
 }
 
-let toolCode: Promise<PlanKeyInputs['tool']> | undefined;
-
-/** tsdib's version and a hash of every module of the running tsdib and of lib/. */
-export function planToolIdentity(): Promise<PlanKeyInputs['tool']> {
-  toolCode ??= (async () => {
-    const codeRoot = join(dirname(fileURLToPath(import.meta.url)), '..');
-    const pkg = JSON.parse(await readFile(join(codeRoot, '..', 'package.json'), 'utf8').catch(() => '{}')) as { version?: string };
-    const parts: string[] = [];
-    for (const sub of ['.', '../lib']) {
-      const files = await hashElementFiles(join(codeRoot, sub), NOT_MERGED).catch(() => ({}));
-      // the docs generator does not change an image
-      for (const [f, h] of Object.entries(files)) if (!f.endsWith('.map') && !f.endsWith('.d.ts') && !f.startsWith('docs/')) parts.push(`${sub}/${f}:${h}`);
-    }
-    return { version: pkg.version ?? 'unknown', code: sha(parts.join('\n')).slice(0, 16) };
-  })();
-  return toolCode;
-}
+/** All of the running tsdib's modules (dist/ or src/) and lib/. */
+const ALL_CODE_DIRS: readonly string[] = ['.', '../lib'];
 
 /** The flags of `opts` that change the image but do not reach the hooks' variables as such. */
 function imageFlags(opts: BuildOptions): Record<string, string> {
@@ -106,7 +88,7 @@ export async function planKeyInputs(opts: BuildOptions, plan: Plan, hostEnv: Rea
   const referenced = await referencedVariables([...plan.elements.map((e) => e.path), dibLibDir()], NOT_MERGED);
   return {
     version: PLAN_KEY_VERSION,
-    tool: await planToolIdentity(),
+    tool: await toolIdentity(ALL_CODE_DIRS),
     elements: await hashElements(plan.elements, NOT_MERGED),
     env: await keyEnvironment(env, referenced),
     blockDevice: sha(plan.blockDeviceConfig.text).slice(0, 16),

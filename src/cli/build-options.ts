@@ -14,6 +14,7 @@ import { parseReference } from '../registry/reference.js';
 import { closestName } from '../elements/did-you-mean.js';
 import { hostArch } from '../elements/host-arch.js';
 import { OUTPUT_TYPES } from '../output/writers.js';
+import { NUMBER_RULES, numberProblem, type NumberRule } from '../build/number-rules.js';
 
 /** An output type `-t` accepts: a key of the writers table (src/output/writers.ts). */
 export type OutputType = string;
@@ -147,39 +148,13 @@ function lastString(argv: RawArgv, key: string, flag: string): string | undefine
   return s;
 }
 
-
-interface NumberRule {
-  integer?: boolean;
-  min: number;
-  minExclusive?: boolean;
-  /** The largest sane value: more is a typo or a unit mistake, refused before any work. */
-  max: number;
-  /** Why `max` is the limit. */
-  why: string;
-  unit: string;
-}
-
 function numberFlag(argv: RawArgv, key: string, flag: string, rule: NumberRule): number | undefined {
   const s = lastString(argv, key, flag);
   if (s === undefined) return undefined;
-  const ok = rule.integer ? /^\s*\d+\s*$/.test(s) : /^\s*(\d+\.?\d*|\.\d+)\s*$/.test(s);
-  const n = Number(s);
-  const kind = rule.integer ? 'a whole number' : 'a number';
-  if (!ok || !Number.isFinite(n) || (rule.minExclusive ? n <= rule.min : n < rule.min)) {
-    throw flagInvalid(`${flag} ${JSON.stringify(s)}: expected ${kind} ${rule.minExclusive ? '>' : '>='} ${rule.min} (${rule.unit})`);
-  }
-  if (n > rule.max) throw flagInvalid(`${flag} ${JSON.stringify(s)}: too large; at most ${rule.max} (${rule.why})`);
-  return n;
+  const problem = numberProblem(s, rule);
+  if (problem) throw flagInvalid(`${flag} ${JSON.stringify(s)}: ${problem}`);
+  return Number(s);
 }
-
-/** The limits of the numeric flags (and of their DIB_* variables, src/build/check-inputs.ts). */
-export const NUMBER_RULES = {
-  imageSizeGB: { min: 0, minExclusive: true, max: 16384, why: '16 TiB, the largest sparse image file ext4 holds', unit: 'GB, e.g. 2.5' },
-  imageExtraSizeMB: { min: 0, max: 16 * 1024 * 1024, why: '16 TiB, the largest sparse image file ext4 holds', unit: 'MB' },
-  maxOnlineResize: { integer: true, min: 0, minExclusive: true, max: 2 ** 48, why: "2^48 blocks, ext4's largest filesystem with 4 KiB blocks", unit: 'filesystem blocks' },
-  minTmpfsGB: { integer: true, min: 0, max: 1024 * 1024, why: '1 PiB of RAM', unit: 'GB' },
-  mkfsJournalSizeMB: { integer: true, min: 0, minExclusive: true, max: 40000, why: 'mke2fs takes at most 10,240,000 journal blocks, 40000 MiB with 4 KiB blocks', unit: 'MB' },
-} as const satisfies Record<string, NumberRule>;
 
 export function parseTypes(raw: string | undefined): OutputType[] {
   const items = (raw ?? 'qcow2').split(',').map((t) => t.trim()).filter(Boolean);
