@@ -35,15 +35,21 @@ export function listedCommands(help: string, prefix: readonly string[]): string[
   return found;
 }
 
-export async function renderCliReference(): Promise<string> {
-  const sections: string[] = [];
+/** Every command's words and help text: `tsdib`'s first, then each command its parent lists, breadth first. */
+export async function everyCommandHelp(): Promise<Array<{ args: string[]; help: string }>> {
+  const found: Array<{ args: string[]; help: string }> = [];
   const queue: string[][] = [[]];
   while (queue.length > 0) {
     const args = queue.shift()!;
     const help = await renderHelp(args);
-    sections.push(`## ${['tsdib', ...args].join(' ')}\n\n${fence('text', help)}`);
+    found.push({ args, help });
     queue.push(...listedCommands(help, args));
   }
+  return found;
+}
+
+export async function renderCliReference(): Promise<string> {
+  const sections = (await everyCommandHelp()).map(({ args, help }) => `## ${['tsdib', ...args].join(' ')}\n\n${fence('text', help)}`);
   return `${generatedNotice('the yargs definitions in src/cli/')}
 
 # tsdib command reference
