@@ -253,6 +253,8 @@ interface WiderCase {
   asNobody?: boolean;
   /** Fragments stderr must contain: the file/flag/variable and what is wrong. */
   names: (d: WiderDirs) => string[];
+  /** Fragments stderr must not contain (a second, noisy message about the same mistake). */
+  absent?: string[];
 }
 
 interface WiderDirs extends CaseDirs {
@@ -355,6 +357,13 @@ const WIDER: WiderCase[] = [
   { what: 'late: a build as a user who is not root', asNobody: true, names: () => ['ROOT_REQUIRED', 'needs root', 'nobody'] },
   { what: 'late: -o into /proc', args: () => ['-t', 'tar', '-o', '/proc/sys/kernel/tsdib-img'], names: () => ['-o /proc/sys/kernel/tsdib-img', 'kernel pseudo filesystem'] },
   { what: 'late: DIB_RELEASE=doesnotexist (the Debian mirror is asked)', elements: ['debian-minimal'], env: () => ({ DIB_RELEASE: 'doesnotexist', DIB_BLOCK_DEVICE_CONFIG: undefined }), names: () => ['DIB_RELEASE=doesnotexist', 'no such release'] },
+  {
+    what: 'late: two filesystems on one partition (found by the second mkfs, during the build)',
+    setup: (d) => writeFileSync(join(d.root, 'two-fs.yaml'), gptDisk() + '- mkfs:\n    name: mkfs_data\n    base: root\n    type: xfs\n    mount:\n      mount_point: /data\n'),
+    args: (d) => build('--block-device-config', join(d.root, 'two-fs.yaml'))(d),
+    env: () => ({ DIB_BLOCK_DEVICE_CONFIG: undefined }),
+    names: (d) => [join(d.root, 'two-fs.yaml'), '[3].mkfs.base', '"mkfs_data" and "mkfs_root" ([2].mkfs) are both made on partition "root"'],
+  },
   // accepted before
   { what: 'accepted: a mount point with a space', env: withConfig(PLAIN_EXT4.replace('mount_point: /', 'mount_point: /my data')), names: () => ['DIB_BLOCK_DEVICE_CONFIG', 'mount_point', '"/my data" has a blank'] },
   {
@@ -368,6 +377,7 @@ const WIDER: WiderCase[] = [
     what: 'accepted: swap mounted at /',
     env: withConfig(gptDisk('      - name: swp\n        size: 100MiB\n') + '- mkfs:\n    name: mkfs_swap\n    base: swp\n    type: swap\n    mount:\n      mount_point: /\n'),
     names: () => ['[3].mkfs.mount.mount_point', 'swap ("mkfs_swap") is not mounted'],
+    absent: ['specified more than once', 'a second root'],
   },
   { what: 'accepted: a local_loop name that leaves the image directory', env: withConfig(PLAIN_EXT4.replaceAll('image0', '../../escape')), names: () => ['[0].local_loop.name', '"../../escape"'] },
   { what: 'accepted: a local_loop directory outside the workspace', env: withConfig(PLAIN_EXT4.replace('name: image0', 'name: image0\n    directory: /etc')), names: () => ['[0].local_loop.directory', 'outside the build\'s workspace'] },
@@ -447,6 +457,7 @@ describe.skipIf(skip)('the wider corpus: each class of issue 15 is refused befor
     expect(r.status, shown).toBe(2);
     expect(r.stderr, shown).toMatch(/^error [A-Z_]+: /);
     for (const fragment of c.names(dirs)) expect(r.stderr, shown).toContain(fragment);
+    for (const fragment of c.absent ?? []) expect(r.stderr, shown).not.toContain(fragment);
     expect(r.stderr.split('\n').filter((l) => /^\s+at /.test(l)), shown).toEqual([]);
     expect(r.stderr, shown).not.toContain('INTERNAL');
 

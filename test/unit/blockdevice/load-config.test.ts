@@ -34,6 +34,8 @@ describe('loadBlockDeviceConfig rejects bad configs, naming the path', () => {
     ['a duplicate filesystem label', `${DISK}- mkfs: {name: a, base: image0, type: ext4, label: L}\n- mkfs: {name: b, base: image0, type: xfs, label: L}\n`, '[2].mkfs.label', 'label "L" used more than once'],
     ['a duplicate vfat label after upper-casing', `${DISK}- mkfs: {name: a, base: image0, type: vfat, label: esp}\n- mkfs: {name: b, base: image0, type: vfat, label: ESP}\n`, '[2].mkfs.label', 'label "ESP" used more than once'],
     ['a duplicate mount point', `${DISK}- mkfs: {name: a, base: image0, type: ext4, mount: {mount_point: /var}}\n- mkfs: {name: b, base: image0, type: ext4, mount: {mount_point: /var}}\n`, '[2].mkfs.mount.mount_point', 'mount point "/var" specified more than once'],
+    ['two filesystems on one partition', gpt(`      - {name: root, size: 1GiB}\n`) + '- mkfs: {name: mkfs_root, base: root, type: ext4}\n- mkfs: {name: mkfs_data, base: root, type: xfs}\n', '[3].mkfs.base', '"mkfs_data" and "mkfs_root" ([2].mkfs) are both made on partition "root"'],
+    ['swap "mounted" at / beside the root: one message, on the swap', `${DISK}- local_loop: {name: image1}\n- mkfs: {name: a, base: image0, type: ext4, mount: {mount_point: /}}\n- mkfs: {name: s, base: image1, type: swap, mount: {mount_point: /}}\n`, '[3].mkfs.mount.mount_point', 'swap ("s") is not mounted; write mount_point: none'],
     ['an ext4 label over 16 characters', `${DISK}- mkfs: {name: a, base: image0, type: ext4, label: cloudimg-rootfs-x}\n`, '[1].mkfs.label', '"cloudimg-rootfs-x" has 17 characters; ext4 allows 16'],
     ['an xfs default label (the name) over 12 characters', `${DISK}- mkfs: {name: mkfs_var_log_x, base: image0, type: xfs}\n`, '[1].mkfs.name', 'xfs allows 12'],
     ['a vfat label over 11 characters', `${DISK}- mkfs: {name: a, base: image0, type: vfat, label: efi-system-1}\n`, '[1].mkfs.label', '"EFI-SYSTEM-1" has 12 characters; vfat allows 11'],
@@ -151,8 +153,8 @@ describe('loadBlockDeviceConfig accepts good configs', () => {
   });
 
   it('warns where DIB would mount a child before its parent, and mounts the parent first', async () => {
-    const mk = (n: string, mp: string): string => `- mkfs: {name: ${n}, base: image0, type: ext4, label: ${n}, mount: {mount_point: ${mp}}}\n`;
-    const g = await loadBlockDeviceConfig(`${DISK}${mk('a', '/var/log')}${mk('b', '/home')}${mk('c', '/')}${mk('d', '/var')}`, 'disk.yaml', {});
+    const mk = (n: string, mp: string): string => `- local_loop: {name: disk_${n}}\n- mkfs: {name: ${n}, base: disk_${n}, type: ext4, label: ${n}, mount: {mount_point: ${mp}}}\n`;
+    const g = await loadBlockDeviceConfig(`${mk('a', '/var/log')}${mk('b', '/home')}${mk('c', '/')}${mk('d', '/var')}`, 'disk.yaml', {});
     expect(g.mountOrder.map((m) => m.mountPoint)).toEqual(['/', '/home', '/var', '/var/log']);
     expect(g.edges).toEqual(expect.arrayContaining([['mount_d', 'mount_a']]));
     expect(g.warnings.map((w) => w.message)).toEqual([expect.stringContaining('DIB would mount /var/log before /var')]);
@@ -160,7 +162,7 @@ describe('loadBlockDeviceConfig accepts good configs', () => {
 });
 
 describe("DIB's _merge_rootfs_params", () => {
-  const root = (extra: string): string => `${DISK}- mkfs: {name: mkfs_root, base: image0${extra}}\n- mkfs: {name: other, base: image0, type: ext4}\n`;
+  const root = (extra: string): string => `${DISK}- local_loop: {name: image1}\n- mkfs: {name: mkfs_root, base: image0${extra}}\n- mkfs: {name: other, base: image1, type: ext4}\n`;
   const rootConfig = async (extra: string, params: Parameters<typeof loadBlockDeviceConfig>[2]): Promise<Record<string, unknown>> =>
     (await loadBlockDeviceConfig(root(extra), 'disk.yaml', params)).nodes.find((n) => n.name === 'mkfs_root')!.config;
 
@@ -179,11 +181,11 @@ describe("DIB's _merge_rootfs_params", () => {
 
   it('leaves other mkfs nodes alone', async () => {
     const g = await loadBlockDeviceConfig(root(''), 'disk.yaml', { rootFsType: 'xfs' });
-    expect(g.nodes.find((n) => n.name === 'other')!.config).toEqual({ name: 'other', base: 'image0', type: 'ext4' });
+    expect(g.nodes.find((n) => n.name === 'other')!.config).toEqual({ name: 'other', base: 'image1', type: 'ext4' });
   });
 
   it('rejects mkfs_root without a type when the build gives none', async () => {
     const err = await rejection(root(''));
-    expect(err.context.problems).toEqual([expect.objectContaining({ path: '[1].mkfs.type', message: 'missing required key "type"' })]);
+    expect(err.context.problems).toEqual([expect.objectContaining({ path: '[2].mkfs.type', message: 'missing required key "type"' })]);
   });
 });

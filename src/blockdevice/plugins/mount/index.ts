@@ -109,17 +109,24 @@ export function mountPointProblem(mp: string): string | undefined {
   return undefined;
 }
 
+/** Whether a mount node's `base` is a swap area (an mkfs node of type swap). */
+export function isSwapMount(config: Record<string, unknown>, byName: ReadonlyMap<string, ConfigNode>): boolean {
+  const fs = byName.get(String(config['base']));
+  return fs?.kind === 'mkfs' && fs.config['type'] === 'swap';
+}
+
 function check(entry: ConfigEntry, ctx: CheckContext): ConfigProblem[] {
   const path = entry.configPath;
   const problems: ConfigProblem[] = [];
   const mp = String(entry.config['mount_point']);
   const base = String(entry.config['base']);
-  // compared normalised: /var and /var/ are one mount point
-  const first = mp === 'none' ? undefined : ctx.nodes.find((n) => n.kind === 'mount' && typeof n.config['mount_point'] === 'string' && normalMountPoint(n.config['mount_point']) === normalMountPoint(mp));
-  if (first && first.entry !== entry.index) problems.push({ path: `${path}.mount_point`, message: `mount point "${normalMountPoint(mp)}" specified more than once (also ${first.configPath})` });
   const fs = ctx.byName.get(base);
   if (fs && fs.kind !== 'mkfs') problems.push({ path: `${path}.base`, message: `"${base}" is a ${fs.kind} node; mount needs a filesystem (an mkfs node)` });
-  const swap = fs?.kind === 'mkfs' && fs.config['type'] === 'swap';
+  const swap = isSwapMount(entry.config, ctx.byName);
+  // compared normalised: /var and /var/ are one mount point. Swap is never mounted: a swap
+  // "mount point" gets its own message below and does not clash with a real one.
+  const first = mp === 'none' || swap ? undefined : ctx.nodes.find((n) => n.kind === 'mount' && typeof n.config['mount_point'] === 'string' && !isSwapMount(n.config, ctx.byName) && normalMountPoint(n.config['mount_point']) === normalMountPoint(mp));
+  if (first && first.entry !== entry.index) problems.push({ path: `${path}.mount_point`, message: `mount point "${normalMountPoint(mp)}" specified more than once (also ${first.configPath})` });
   const corrected = mounts(ctx.nodes).corrected;
   if (corrected && ctx.nodes.find((n) => n.kind === 'mount')?.entry === entry.index) {
     ctx.warn(path, `DIB would mount ${corrected.child} before ${corrected.parent}, hiding it; tsdib mounts in path order instead`);

@@ -6,6 +6,9 @@ import { configProblems, DISK, PARAMS } from './config-problems.js';
 
 const fs = (name: string, mp: string, type = 'ext4'): string => `- mkfs: {name: ${name}, base: image0, type: ${type}, mount: {mount_point: ${mp}}}\n`;
 
+/** A filesystem on a loop disk of its own (one device holds one filesystem). */
+const onOwnDisk = (name: string, mp: string, type = 'ext4'): string => `- local_loop: {name: disk_${name}}\n- mkfs: {name: ${name}, base: disk_${name}, type: ${type}, mount: {mount_point: ${mp}}}\n`;
+
 describe('mount plugin', () => {
   it('orders mount points as DIB does (plain string order) and maps them under the mount base', () => {
     expect(['/var', '/', 'none', '/boot/efi', '/boot'].sort(compareMountPoints)).toEqual(['/', '/boot', '/boot/efi', '/var', 'none']);
@@ -22,8 +25,15 @@ describe('mount plugin', () => {
     expect(await configProblems(yaml)).toContainEqual({ path, message: expect.stringContaining(message) });
   });
 
+  it.each([
+    ['after the root', `${onOwnDisk('root', '/')}${onOwnDisk('s', '/', 'swap')}`, '[3].mkfs.mount.mount_point'],
+    ['before the root', `${onOwnDisk('s', '/', 'swap')}${onOwnDisk('root', '/')}`, '[1].mkfs.mount.mount_point'],
+  ])('refuses swap "mounted" at / with one message, not also as a second / (%s)', async (_, yaml, path) => {
+    expect(await configProblems(yaml, { forBuild: true })).toEqual([{ path, message: 'swap ("s") is not mounted; write mount_point: none' }]);
+  });
+
   it('chains the mounts in mount-point order whatever the config order', async () => {
-    const g = await loadBlockDeviceConfig(`${DISK}${fs('a', '/var/log')}${fs('b', '/')}${fs('c', '/var')}`, 'disk.yaml', {});
+    const g = await loadBlockDeviceConfig(`${onOwnDisk('a', '/var/log')}${onOwnDisk('b', '/')}${onOwnDisk('c', '/var')}`, 'disk.yaml', {});
     const mounts = g.order.filter((n) => n.startsWith('mount_'));
     expect(mounts).toEqual(['mount_b', 'mount_c', 'mount_a']);
   });
