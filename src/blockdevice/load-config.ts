@@ -9,7 +9,7 @@ import { parseDocument, type Tags } from 'yaml';
 import { log } from '../log.js';
 import { buildGraph } from './graph.js';
 import { badInputs, envInvalid, flagInvalid, type TsdibError } from '../errors.js';
-import { checkRootMount, checkUniqueness } from './config-checks.js';
+import { checkDeviceSharing, checkRootMount, checkUniqueness } from './config-checks.js';
 import type { CheckContext } from './plugin.js';
 import { getPlugin, PLUGINS, type BlockDevicePlugins } from './plugins/index.js';
 import { localLoopSize } from './plugins/local-loop.js';
@@ -128,6 +128,7 @@ export async function loadBlockDeviceConfig(text: string, source: string, params
   }
   const duplicates = checkUniqueness(nodes);
   problems.push(...duplicates);
+  if (duplicates.length === 0) problems.push(...checkDeviceSharing(nodes));
   if (params.forBuild && problems.length === 0) problems.push(...checkRootMount(nodes));
 
   const graph = buildGraph(nodes, (n) => getPlugin(n.plugin, plugins)!.edges(n, nodes));

@@ -364,6 +364,17 @@ const WIDER: WiderCase[] = [
     env: () => ({ DIB_BLOCK_DEVICE_CONFIG: undefined }),
     names: (d) => [join(d.root, 'two-fs.yaml'), '[3].mkfs.base', '"mkfs_data" and "mkfs_root" ([2].mkfs) are both made on partition "root"'],
   },
+  { what: 'late: a local_loop of 1 KiB (mkfs failed during the build)', env: withConfig(PLAIN_EXT4.replace('    name: image0\n', '    name: image0\n    size: 1KiB\n')), names: () => ['DIB_BLOCK_DEVICE_CONFIG', '[0].local_loop.size', 'needs at least 1 MiB'] },
+  {
+    what: 'accepted: a filesystem on a disk that also has a partition table',
+    env: withConfig(`${gptDisk()}- mkfs:\n    name: mkfs_disk\n    base: image0\n    type: ext4\n`),
+    names: () => ['DIB_BLOCK_DEVICE_CONFIG', '"mkfs_disk" and a partition table ([1].partitioning) are both made on local_loop "image0"'],
+  },
+  {
+    what: 'accepted: an LVM PV on a partition that also has a filesystem',
+    env: withConfig(`${gptDisk()}- lvm:\n    name: lvm\n    base: [root]\n    pvs:\n      - name: pv\n        base: root\n    vgs:\n      - name: vg\n        base: [pv]\n    lvs:\n      - name: lv_x\n        base: vg\n        size: 100M\n`),
+    names: () => ['DIB_BLOCK_DEVICE_CONFIG', 'LVM PV "pv" and "mkfs_root" ([2].mkfs) are both made on partition "root"'],
+  },
   // accepted before
   { what: 'accepted: a mount point with a space', env: withConfig(PLAIN_EXT4.replace('mount_point: /', 'mount_point: /my data')), names: () => ['DIB_BLOCK_DEVICE_CONFIG', 'mount_point', '"/my data" has a blank'] },
   {

@@ -80,6 +80,9 @@ async function createSparseFile(path: string, size: number): Promise<void> {
   }
 }
 
+/** The smallest disk image: no filesystem or partition table tsdib makes fits in less. */
+const MIN_DISK_BYTES = 1024 * 1024;
+
 export const localLoopPlugin: BlockDevicePlugin = {
   kind: 'local_loop',
   description: 'a sparse raw image file attached to a loop device',
@@ -104,7 +107,10 @@ export const localLoopPlugin: BlockDevicePlugin = {
     const size = entry.config['size'];
     if (size !== undefined) {
       try {
-        if (parseAbsSize(size as string | number) <= 0) problems.push({ path: `${entry.configPath}.size`, message: `size ${JSON.stringify(size)} must be more than 0 bytes` });
+        const bytes = parseAbsSize(size as string | number);
+        if (bytes <= 0) problems.push({ path: `${entry.configPath}.size`, message: `size ${JSON.stringify(size)} must be more than 0 bytes` });
+        // mkfs would fail only during the build; partitions start at 1 MiB anyway
+        else if (bytes < MIN_DISK_BYTES) problems.push({ path: `${entry.configPath}.size`, message: `size ${JSON.stringify(size)} is ${bytes} bytes; a disk image needs at least 1 MiB (${MIN_DISK_BYTES} bytes)` });
       } catch (e) {
         if (!(e instanceof SizeSpecError)) throw e;
         problems.push({ path: `${entry.configPath}.size`, message: e.message });

@@ -62,13 +62,6 @@ function check(entry: ConfigEntry, ctx: CheckContext): ConfigProblem[] {
   if (first && first.entry !== entry.index) {
     problems.push({ path: labelPath(config, path), message: `filesystem label "${label}" used more than once (also ${first.configPath})` });
   }
-  const sharing = ctx.nodes.find((n) => n.kind === 'mkfs' && n.config['base'] === base);
-  if (target && sharing && sharing.entry !== entry.index) {
-    problems.push({
-      path: `${path}.base`,
-      message: `"${entry.name}" and "${sharing.name}" (${sharing.configPath}) are both made on ${target.kind} "${base}": one device holds one filesystem; give each its own partition or LV`,
-    });
-  }
   const uuid = config['uuid'];
   if (typeof uuid === 'string' && normaliseId(type, uuid) === undefined) {
     ctx.warn(`${path}.uuid`, `"${uuid}" is not a ${idForm(type)}: DIB accepts it, but mkfs will refuse it`);

@@ -35,6 +35,9 @@ describe('loadBlockDeviceConfig rejects bad configs, naming the path', () => {
     ['a duplicate vfat label after upper-casing', `${DISK}- mkfs: {name: a, base: image0, type: vfat, label: esp}\n- mkfs: {name: b, base: image0, type: vfat, label: ESP}\n`, '[2].mkfs.label', 'label "ESP" used more than once'],
     ['a duplicate mount point', `${DISK}- mkfs: {name: a, base: image0, type: ext4, mount: {mount_point: /var}}\n- mkfs: {name: b, base: image0, type: ext4, mount: {mount_point: /var}}\n`, '[2].mkfs.mount.mount_point', 'mount point "/var" specified more than once'],
     ['two filesystems on one partition', gpt(`      - {name: root, size: 1GiB}\n`) + '- mkfs: {name: mkfs_root, base: root, type: ext4}\n- mkfs: {name: mkfs_data, base: root, type: xfs}\n', '[3].mkfs.base', '"mkfs_data" and "mkfs_root" ([2].mkfs) are both made on partition "root"'],
+    ['a filesystem on a disk that has a partition table', gpt(`      - {name: root, size: 1GiB}\n`) + '- mkfs: {name: mkfs_disk, base: image0, type: ext4}\n', '[2].mkfs.base', '"mkfs_disk" and a partition table ([1].partitioning) are both made on local_loop "image0"'],
+    ['two partition tables on one disk', gpt(`      - {name: root, size: 1GiB}\n`) + '- partitioning: {base: image0, label: mbr, partitions: [{name: p2, size: 1GiB}]}\n', '[2].partitioning.base', 'a partition table and a partition table ([1].partitioning) are both made on local_loop "image0"'],
+    ['an LVM PV on a partition that has a filesystem', gpt(`      - {name: root, size: 1GiB}\n`) + '- mkfs: {name: mkfs_root, base: root, type: ext4}\n- lvm: {name: lvm, base: [root], pvs: [{name: pv, base: root}], vgs: [{name: vg, base: [pv]}], lvs: [{name: lv_x, base: vg, size: 100M}]}\n', '[3].lvm.pvs[0].base', 'LVM PV "pv" and "mkfs_root" ([2].mkfs) are both made on partition "root"'],
     ['swap "mounted" at / beside the root: one message, on the swap', `${DISK}- local_loop: {name: image1}\n- mkfs: {name: a, base: image0, type: ext4, mount: {mount_point: /}}\n- mkfs: {name: s, base: image1, type: swap, mount: {mount_point: /}}\n`, '[3].mkfs.mount.mount_point', 'swap ("s") is not mounted; write mount_point: none'],
     ['an ext4 label over 16 characters', `${DISK}- mkfs: {name: a, base: image0, type: ext4, label: cloudimg-rootfs-x}\n`, '[1].mkfs.label', '"cloudimg-rootfs-x" has 17 characters; ext4 allows 16'],
     ['an xfs default label (the name) over 12 characters', `${DISK}- mkfs: {name: mkfs_var_log_x, base: image0, type: xfs}\n`, '[1].mkfs.name', 'xfs allows 12'],
@@ -47,6 +50,7 @@ describe('loadBlockDeviceConfig rejects bad configs, naming the path', () => {
     ['a malformed partition size', mbr(part('root').replace('10%', '10gb')), '[1].partitioning.partitions[0].size', 'unknown unit "gb"'],
     ['a percentage over 100', mbr(part('root').replace('10%', '150%')), '[1].partitioning.partitions[0].size', 'at most 100%'],
     ['a malformed local_loop size', "- local_loop: {name: image0, size: '4,5GiB'}\n", '[0].local_loop.size', 'is not <number>[ ]<unit>'],
+    ['a local_loop size under 1 MiB (mkfs fails during the build)', '- local_loop: {name: image0, size: 1KiB}\n', '[0].local_loop.size', 'size "1KiB" is 1024 bytes; a disk image needs at least 1 MiB'],
     ['a local_loop size with a lower-case unit', '- local_loop: {name: image0, size: 10gb}\n', '[0].local_loop.size', 'unknown unit "gb"'],
     ['partitions that do not fit the disk', mbr(`      - {name: a, flags: [primary], size: 80MiB}\n      - {name: b, flags: [primary], size: 30MiB}\n`, '- local_loop: {name: image0, size: 100MiB}\n'), '[1].partitioning.partitions[1]', 'on a 104857600-byte disk'],
     ['five MBR primaries', mbr(['a', 'b', 'c', 'd', 'e'].map((n) => part(n, ', flags: [primary]')).join('')), '[1].partitioning.partitions[4].flags', 'a 5th primary partition'],
@@ -150,6 +154,11 @@ describe('loadBlockDeviceConfig accepts good configs', () => {
     await expect(loadBlockDeviceConfig(text, 'disk.yaml', { imageSize: 200 * MIB })).resolves.toBeDefined();
     const err = await rejection(text, { imageSize: 50 * MIB });
     expect(err.context.problems![0]!.path).toBe('[1].partitioning.partitions[0]');
+  });
+
+  it('names a device used twice once per entry (an lvm entry makes a PV and a driver node on it)', async () => {
+    const text = gpt(`      - {name: root, size: 1GiB}\n`) + '- mkfs: {name: mkfs_root, base: root, type: ext4}\n- lvm: {name: lvm, base: [root], pvs: [{name: pv, base: root}], vgs: [{name: vg, base: [pv]}], lvs: [{name: lv_x, base: vg, size: 100M}]}\n';
+    expect((await rejection(text)).context.problems!.filter((p) => p.message.includes('both made on'))).toHaveLength(1);
   });
 
   it('warns where DIB would mount a child before its parent, and mounts the parent first', async () => {
