@@ -3,6 +3,7 @@
  * already in the registry. A job is built only when its key is not there, so an unchanged fleet
  * builds nothing. The JSON form is a CI matrix (`{"include": [...]}`, docs/fleet.md).
  */
+import { isNeverKeyed } from '../build/key-variables.js';
 import { computePlanKey } from '../build/plan-key.js';
 import { toBuildOptions } from '../cli/build-options.js';
 import { makePlan } from '../elements/plan.js';
@@ -18,9 +19,16 @@ export interface PlannedJob extends FleetJob {
   built?: boolean;
 }
 
-/** The environment a job's build sees: the caller's, then the fleet's and the image's variables. */
-export function jobEnvironment(job: FleetJob, base: Readonly<Record<string, string | undefined>>): Record<string, string | undefined> {
-  return { ...base, ...job.env };
+/**
+ * The environment a job's build sees: the machine's (the worker's, or that of `fleet plan`/`fleet
+ * run` for the key) without its own DIB_* variables, then the fleet's and the image's variables. A
+ * DIB_* variable shapes the image (and its key), so it comes from the fleet file only; the ones
+ * that hold a location or only change what hooks print (DIB_IMAGE_CACHE, DIB_DEBUG_TRACE: never
+ * keyed) are the machine's to set.
+ */
+export function jobEnvironment(job: Pick<FleetJob, 'env'>, base: Readonly<Record<string, string | undefined>>): Record<string, string | undefined> {
+  const own = Object.entries(base).filter(([name]) => !name.startsWith('DIB_') || isNeverKeyed(name));
+  return { ...Object.fromEntries(own), ...job.env };
 }
 
 /** The build options of a job, as `tsdib ELEMENTS -t FORMATS` would make them. */

@@ -46,11 +46,17 @@ export const JOB_OPTIONS: JobsOptions = {
 };
 
 /**
- * How soon a killed worker's job goes back to the queue: its lock (renewed every half of
- * LOCK_MS while the worker lives) expires, and a stall check (every STALLED_CHECK_MS) moves it.
+ * How soon a killed worker's job goes back to the queue: its lock (renewed every half of the lock
+ * time while the worker lives) expires, and a stall check (every third of it) moves the job back.
+ * `tsdib worker --lock-seconds` sets it; every worker of a queue should use the same value.
  */
-export const LOCK_MS = 15_000;
-export const STALLED_CHECK_MS = 5_000;
+export const DEFAULT_LOCK_SECONDS = 15;
+
+/** BullMQ's lock duration and stall-check interval for a lock of `seconds`. */
+export function lockTimes(seconds: number): { lockDuration: number; stalledInterval: number } {
+  const lockDuration = Math.round(seconds * 1000);
+  return { lockDuration, stalledInterval: Math.max(500, Math.round(lockDuration / 3)) };
+}
 
 /** The job id: the plan key and name, so queuing the same job twice while it waits is a no-op. */
 export function jobId(job: Pick<PlannedJob, 'name' | 'key'>): string {

@@ -48,6 +48,7 @@ export async function runFleet(file: string, redis: string, release: ReleaseStac
   write(`${planned.length} jobs, ${todo.length} queued, ${planned.length - todo.length} already built`);
   const seen = new Map<string, string>();
   const finished = new Map<string, FleetJob>();
+  const states = new Map<string, 'completed' | 'failed'>();
   while (finished.size < todo.length) {
     for (const j of todo) {
       if (finished.has(j.name)) continue;
@@ -61,14 +62,21 @@ export async function runFleet(file: string, redis: string, release: ReleaseStac
         seen.set(j.name, line);
         write(line);
       }
-      if (state === 'completed' || state === 'failed') finished.set(j.name, job);
+      if (state === 'completed' || state === 'failed') {
+        // `job` was read before its state: it may predate the end (no returnvalue or failedReason
+        // yet). Read it again now that it is finished and can no longer change.
+        const final = (await queue.getJob(jobId(j))) as FleetJob | undefined;
+        finished.set(j.name, final ?? job);
+        states.set(j.name, state);
+      }
     }
     if (finished.size < todo.length) await sleep(1000);
   }
   const rows: FleetRunSummary['rows'] = planned.map((j) => {
     const job = finished.get(j.name);
     if (!job) return { name: j.name, state: 'built before', worker: '', seconds: '', detail: j.ref };
-    const ok = job.returnvalue && !job.failedReason;
+    // a job that failed an attempt and then succeeded keeps that attempt's failedReason: its state decides
+    const ok = states.get(j.name) === 'completed' && job.returnvalue;
     return ok
       ? { name: j.name, state: 'built', worker: job.returnvalue.worker, seconds: job.returnvalue.seconds.toFixed(1), detail: `${j.ref}@${job.returnvalue.digest}` }
       : { name: j.name, state: 'FAILED', worker: '', seconds: '', detail: `${job.failedReason ?? 'failed'} (${job.attemptsMade} attempt(s))` };

@@ -10,10 +10,14 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { runResult } from '../host/exec.js';
 import type { ReleaseStack } from '../host/release-stack.js';
+import { jobEnvironment } from './fleet-plan.js';
 import type { FleetJobData } from './fleet-queue.js';
 
 /** The tsdib this worker runs (dist/cli/main.js beside this module's folder). */
 const TSDIB_MAIN = join(dirname(fileURLToPath(import.meta.url)), '..', 'cli', 'main.js');
+
+/** Lines of a failed build's log the worker prints (the hook output before the failure). */
+const LOG_TAIL_LINES = 20;
 
 export interface JobBuildOutcome {
   ok: boolean;
@@ -21,8 +25,8 @@ export interface JobBuildOutcome {
   digest?: string;
   /** The plan key the build computed. */
   builtKey?: string;
-  /** The build's error line (code and message) when it failed. */
-  error?: { code: string; message: string; exitCode: number };
+  /** The build's error line (code and message) when it failed, and the last lines of its log (hook output). */
+  error?: { code: string; message: string; exitCode: number; logTail: string[] };
   seconds: number;
 }
 
@@ -55,7 +59,7 @@ export async function runJobBuild(job: FleetJobData, dirs: { tmp: string; out: s
   await mkdir(out, { recursive: true });
   const removeOut = release.push(`remove ${out}`, { kind: 'dir', path: out }, () => rm(out, { recursive: true, force: true }));
   const events = join(out, 'events.jsonl');
-  const env = { ...process.env, ...job.env, TMP_DIR: dirs.tmp };
+  const env = { ...jobEnvironment(job, process.env), TMP_DIR: dirs.tmp };
   let lastStep = '';
   const poll = setInterval(() => {
     void readEvents(events).then((lines) => {
@@ -82,7 +86,9 @@ export async function runJobBuild(job: FleetJobData, dirs: { tmp: string; out: s
     const seconds = (performance.now() - t0) / 1000;
     const error = lines.find((e) => e.type === 'error');
     if (r.exitCode !== 0 || error) {
-      return { ok: false, seconds, error: { code: error?.code ?? 'BUILD_FAILED', message: error?.message ?? `tsdib exited ${r.exitCode}: ${r.stderr.trim().split('\n').at(-1) ?? ''}`, exitCode: error?.exitCode ?? r.exitCode } };
+      // the build's log goes with its output directory: keep what explains the failure
+      const logTail = (await readFile(join(out, 'build.log'), 'utf8').catch(() => '')).trimEnd().split('\n').slice(-LOG_TAIL_LINES);
+      return { ok: false, seconds, error: { code: error?.code ?? 'BUILD_FAILED', message: error?.message ?? `tsdib exited ${r.exitCode}: ${r.stderr.trim().split('\n').at(-1) ?? ''}`, exitCode: error?.exitCode ?? r.exitCode, logTail } };
     }
     const manifest = JSON.parse(await readFile(join(out, `${job.name}.manifest.json`), 'utf8')) as { planKey?: string };
     // the push step logs `--push REF: manifest DIGEST` (destination-steps.ts)

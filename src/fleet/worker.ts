@@ -15,7 +15,7 @@ import { handleSignals } from '../host/signals.js';
 import { processAlive } from '../host/processes.js';
 import { readState, STATE_FILE_NAME } from '../host/state-file.js';
 import { log } from '../log.js';
-import { LOCK_MS, QUEUE_NAME, redisConnection, STALLED_CHECK_MS, type FleetJobData, type FleetJobProgress, type FleetJobResult } from './fleet-queue.js';
+import { DEFAULT_LOCK_SECONDS, lockTimes, QUEUE_NAME, redisConnection, type FleetJobData, type FleetJobProgress, type FleetJobResult } from './fleet-queue.js';
 import { runJobBuild } from './run-job-build.js';
 
 export interface WorkerOptions {
@@ -25,6 +25,8 @@ export interface WorkerOptions {
   workDir: string;
   /** The worker's name in progress and results (default: host name and pid). */
   name?: string;
+  /** How long a job's lock lasts unrenewed: a killed worker's job returns to the queue after it (default 15). */
+  lockSeconds?: number;
 }
 
 /** Failures a retry cannot mend: the build's own verdict on its input or its hooks. */
@@ -81,14 +83,14 @@ export async function runWorker(opts: WorkerOptions): Promise<void> {
       if (!outcome.ok) {
         const e = outcome.error!;
         const message = `${e.code}: ${e.message}`;
-        log.warn(`job ${job.id} ${job.data.name}: ${message}`);
+        log.warn([`job ${job.id} ${job.data.name}: ${message}`, ...e.logTail.map((l) => `  | ${l}`)].join('\n'));
         throw FINAL_CODES.has(e.code) || e.exitCode === 2 ? new UnrecoverableError(message) : new Error(message);
       }
       if (outcome.builtKey && outcome.builtKey !== job.data.key) log.warn(`job ${job.data.name}: the build's plan key ${outcome.builtKey} differs from the queued ${job.data.key} (another tsdib or environment on this worker)`);
       log.info(`job ${job.id} ${job.data.name}: pushed ${job.data.ref} in ${outcome.seconds.toFixed(1)} s`);
       return { ref: job.data.ref, digest: outcome.digest ?? '', ...(outcome.builtKey ? { builtKey: outcome.builtKey } : {}), seconds: outcome.seconds, worker: name };
     },
-    { connection, concurrency: opts.concurrency, lockDuration: LOCK_MS, stalledInterval: STALLED_CHECK_MS, maxStalledCount: 2, name },
+    { connection, concurrency: opts.concurrency, ...lockTimes(opts.lockSeconds ?? DEFAULT_LOCK_SECONDS), maxStalledCount: 2, name },
   );
   release.push('close the worker and its Redis connections', { kind: 'other', description: 'BullMQ worker' }, () => worker.close(true));
   worker.on('error', (e) => log.warn(`worker: ${e.message}`));
