@@ -1,7 +1,9 @@
 // Cloud images in the e2e suite: the NoCloud seed their boots are given and the checks run in the
 // guest (tsdib test) that say the image works as a cloud image, and what the image itself holds.
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { REPO_ROOT } from '../../helpers/cli.js';
 import { listRootFilesystem, qcow2ToRaw } from './image-tree.js';
 import { CHECKS_DIR } from './tsdib-boot.js';
 
@@ -38,4 +40,45 @@ export function sshHostKeysInImage(qcow2: string, dir: string): { sshDir: boolea
   } finally {
     rmSync(raw, { force: true });
   }
+}
+
+/** The user tree of test/fixtures/dib-library-user (my-service leans on DIB's library elements). */
+export const MY_SERVICE_TREE = join(REPO_ROOT, 'test', 'fixtures', 'dib-library-user');
+
+/** The in-guest check that what my-service asks of install-static, pkg-map… happened. */
+export const MY_SERVICE_CHECK = join(CHECKS_DIR, 'my-service.sh');
+
+// my-service's source-repository file names MY_SERVICE_GIT and MY_SERVICE_FILE, so their values
+// enter the phase-cache key: they live at one fixed path, made with fixed contents and dates (the
+// same commit every time), so a run reuses the previous run's snapshot.
+const MY_SERVICE_SOURCES = '/var/tmp/tsdib-e2e-my-service-sources';
+
+/** A local git repository (branch main) and a file for my-service's source-repositories lines. */
+export function myServiceSources(): { MY_SERVICE_GIT: string; MY_SERVICE_FILE: string } {
+  const git = join(MY_SERVICE_SOURCES, 'my-src');
+  const file = join(MY_SERVICE_SOURCES, 'seed.txt');
+  if (!existsSync(join(git, '.git')) || !existsSync(file)) {
+    mkdirSync(MY_SERVICE_SOURCES, { recursive: true });
+    // made aside and renamed in, so a run at the same time never sees half a repository
+    const tmp = mkdtempSync(join(MY_SERVICE_SOURCES, '.new-'));
+    try {
+      const when = '2026-01-01T00:00:00Z';
+      const env = { ...process.env, GIT_AUTHOR_NAME: 'tsdib e2e', GIT_AUTHOR_EMAIL: 'e2e@tsdib', GIT_COMMITTER_NAME: 'tsdib e2e', GIT_COMMITTER_EMAIL: 'e2e@tsdib', GIT_AUTHOR_DATE: when, GIT_COMMITTER_DATE: when };
+      const repo = join(tmp, 'my-src');
+      mkdirSync(repo);
+      writeFileSync(join(repo, 'VERSION'), 'my-src 1.0\n');
+      for (const args of [['init', '-q', '-b', 'main'], ['add', 'VERSION'], ['commit', '-q', '-m', 'my-service source']]) execFileSync('git', args, { cwd: repo, env });
+      writeFileSync(join(tmp, 'seed.txt'), 'seed for my-service\n');
+      for (const name of ['my-src', 'seed.txt']) {
+        try {
+          renameSync(join(tmp, name), join(MY_SERVICE_SOURCES, name));
+        } catch (e) {
+          if ((e as NodeJS.ErrnoException).code !== 'ENOTEMPTY' && (e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
+        }
+      }
+    } finally {
+      rmSync(tmp, { recursive: true, force: true });
+    }
+  }
+  return { MY_SERVICE_GIT: git, MY_SERVICE_FILE: file };
 }
