@@ -17,10 +17,15 @@ import { cleanLine } from '../report/terminal-text.js';
 import { IN_TARGET_HOOKS } from './chroot.js';
 import { chrootEnvironment } from './environment.js';
 
-/** Sources $2 environment files ($3…) with DIB's shell options, then becomes the hook ($1) with the remaining arguments. */
+/**
+ * Takes the lock file $2 when it is not empty (held by the hook until it and its children exit),
+ * sources $3 environment files ($4…) with DIB's shell options, then becomes the hook ($1) with the
+ * remaining arguments.
+ */
 const WRAPPER = [
   'set -eu -o pipefail',
-  'hook=$1; count=$2; shift 2',
+  'hook=$1; lock=$2; count=$3; shift 3',
+  'if [ -n "$lock" ]; then exec {lock_fd}>>"$lock"; flock -n "$lock_fd" || { echo "waiting for $lock (another build is using the tarball it guards)"; flock "$lock_fd"; }; fi',
   'files=("${@:1:$count}"); shift "$count"',
   'for f in "${files[@]}"; do source "$f"; done',
   'exec "$hook" "$@"',
@@ -36,11 +41,30 @@ export interface HookRunContext {
 
 const TAIL_LINES = 25;
 
+const set = (v: string | undefined) => v !== undefined && v !== '';
+
+/**
+ * The lock a hook holds while it runs, or undefined. DIB's debootstrap element (root.d, outside the
+ * chroot) unpacks `$DIB_IMAGE_CACHE/debootstrap-<distro>-<release>-<arch>.tar.gz` with `DIB_OFFLINE`
+ * or `DIB_DEBIAN_USE_DEBOOTSTRAP_CACHE`, and with `DIB_DEBOOTSTRAP_CACHE` writes it in place
+ * (`tar -zcf` on the final name): two builds sharing the cache would tear it (a half-written tarball
+ * that every later build fails to unpack, or unpacks short). With either in play the hook runs
+ * under `$DIB_IMAGE_CACHE/.debootstrap-tarball.lock`, one build at a time.
+ */
+export function hookLock(hook: { element: string; phase: Phase | string; inChroot: boolean }, env: Readonly<Record<string, string>>): string | undefined {
+  if (hook.element !== 'debootstrap' || hook.phase !== 'root.d' || hook.inChroot) return undefined;
+  const cache = env['DIB_IMAGE_CACHE'];
+  if (!set(cache)) return undefined;
+  const writes = set(env['DIB_DEBOOTSTRAP_CACHE']) && env['DIB_DEBOOTSTRAP_CACHE'] !== '0';
+  const reads = set(env['DIB_OFFLINE']) || set(env['DIB_DEBIAN_USE_DEBOOTSTRAP_CACHE']);
+  return writes || reads ? join(cache!, '.debootstrap-tarball.lock') : undefined;
+}
+
 /** The command line that runs `target` (a path as seen by the wrapper) with the env files sourced. */
-function commandFor(ctx: HookRunContext, inChroot: boolean, target: string, args: readonly string[]): { cmd: string; args: string[]; env: Record<string, string> } {
+function commandFor(ctx: HookRunContext, inChroot: boolean, target: string, args: readonly string[], lock = ''): { cmd: string; args: string[]; env: Record<string, string> } {
   const hooksDir = inChroot ? IN_TARGET_HOOKS : ctx.hooksPath;
   const envFiles = ctx.environment.map((f) => join(hooksDir, 'environment.d', f.file));
-  const wrapped = ['-c', WRAPPER, 'tsdib-hook', target, String(envFiles.length), ...envFiles, ...args];
+  const wrapped = ['-c', WRAPPER, 'tsdib-hook', target, lock, String(envFiles.length), ...envFiles, ...args];
   if (inChroot) return { cmd: 'chroot', args: [ctx.root, '/bin/bash', ...wrapped], env: chrootEnvironment(ctx.env) };
   return { cmd: 'bash', args: wrapped, env: { ...ctx.env } };
 }
@@ -53,7 +77,7 @@ export async function runHookScript(
   watch?: (line: string) => void,
 ): Promise<number> {
   const prefix = `${hook.element}/${hook.phase}/${hook.script}`;
-  const { cmd, args, env } = commandFor(ctx, hook.inChroot, hook.target, hook.args ?? []);
+  const { cmd, args, env } = commandFor(ctx, hook.inChroot, hook.target, hook.args ?? [], hookLock(hook, { ...ctx.env, ...extraEnv }) ?? '');
   const tail: string[] = [];
   const apt = new AptProgress();
   const t0 = performance.now();
