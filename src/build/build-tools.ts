@@ -4,7 +4,7 @@
  * elements select. `tsdib doctor ELEMENT...` checks and installs exactly these.
  */
 import { loadBlockDeviceConfig } from '../blockdevice/load-config.js';
-import type { BuildOptions } from '../cli/build-options.js';
+import type { BuildOptions } from './options.js';
 import { makePlan } from '../elements/plan.js';
 import type { BlockDeviceGraph } from '../blockdevice/types.js';
 import type { HostTool } from '../host/host-tools.js';

@@ -3,7 +3,7 @@
  * not, which inputs differ from the newest entry. The hooks' environment is rebuilt as the build's
  * `workspace` step makes it (prepare.ts); the workspace paths it lacks are not in the key.
  */
-import type { BuildOptions } from '../cli/build-options.js';
+import type { BuildOptions } from './options.js';
 import type { Plan } from '../elements/plan.js';
 import { cacheKey, cacheKeyInputs } from './cache-key.js';
 import { imageCacheDir, phaseCacheDir } from './cache-store.js';

@@ -4,7 +4,7 @@
  */
 import type { BlockDeviceSession } from '../blockdevice/lifecycle.js';
 import type { BlockDeviceGraph } from '../blockdevice/types.js';
-import type { BuildOptions } from '../cli/build-options.js';
+import type { BuildOptions } from './options.js';
 import type { Plan } from '../elements/plan.js';
 import type { ReleaseStack } from '../host/release-stack.js';
 import type { ManifestPackage } from '../output/manifest.js';

@@ -3,7 +3,7 @@
  * workspace and the image cache. The build's `workspace` step uses it (prepare.ts), and so does
  * `tsdib plan` to compute the phase-cache key the build would compute (cache-plan.ts).
  */
-import type { BuildOptions } from '../cli/build-options.js';
+import type { BuildOptions } from './options.js';
 import type { Plan } from '../elements/plan.js';
 import { dibCompatVariables } from './dib-compat-env.js';
 import { buildEnvironment } from './environment.js';

@@ -18,7 +18,7 @@
 import { createHash } from 'node:crypto';
 import { mkdir, readdir, readFile, rename, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { BuildOptions } from '../cli/build-options.js';
+import type { BuildOptions } from './options.js';
 import { blockDeviceFailed, isTsdibError } from '../errors.js';
 import { run, succeeds } from '../host/exec.js';
 import { mountsUnder } from '../host/mount.js';

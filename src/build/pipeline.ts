@@ -4,7 +4,7 @@
  * handling, and the release of every resource — on success, on error and on SIGINT/SIGTERM.
  */
 import { formatError, isTsdibError, type TsdibError } from '../errors.js';
-import type { BuildOptions } from '../cli/build-options.js';
+import type { BuildOptions } from './options.js';
 import { ReleaseStack } from '../host/release-stack.js';
 import { handleSignals } from '../host/signals.js';
 import { log, openLogfile, withHeldLog, withStep } from '../log.js';

@@ -14,7 +14,7 @@
  * The same inputs on any machine, in any checkout directory, give the same key.
  */
 import { createHash } from 'node:crypto';
-import type { BuildOptions } from '../cli/build-options.js';
+import type { BuildOptions } from './options.js';
 import type { Plan } from '../elements/plan.js';
 import { hashElements, keyEnvironment, NOT_MERGED, toolIdentity, type CacheKeyInputs } from './cache-key.js';
 import { imageCacheDir } from './cache-store.js';

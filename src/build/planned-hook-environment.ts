@@ -3,7 +3,7 @@
  * keys computed before a workspace exists (`tsdib plan`, the plan step). The workspace paths are
  * placeholders; no key holds them.
  */
-import type { BuildOptions } from '../cli/build-options.js';
+import type { BuildOptions } from './options.js';
 import type { Plan } from '../elements/plan.js';
 import { hookEnvironment } from './hook-environment.js';
 

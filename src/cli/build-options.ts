@@ -1,8 +1,8 @@
 /**
  * The build flags of DIB's `disk-image-create`, shared by the build command and `tsdib plan`:
  * `addBuildOptions` declares them on a yargs command, `toBuildOptions` checks the values and maps
- * them to a typed BuildOptions. Bad values are FLAG_INVALID (exit 2) with one clear message.
- * docs/cli.md documents each flag and where tsdib differs from DIB.
+ * them to the engine's typed BuildOptions (src/build/options.ts). Bad values are FLAG_INVALID
+ * (exit 2) with one clear message. docs/cli.md documents each flag and where tsdib differs from DIB.
  */
 import { resolve } from 'node:path';
 import type { Argv } from 'yargs';
@@ -15,79 +15,10 @@ import { closestName } from '../elements/did-you-mean.js';
 import { hostArch } from '../elements/host-arch.js';
 import { OUTPUT_TYPES } from '../output/writers.js';
 import { NUMBER_RULES, numberProblem, type NumberRule } from '../build/number-rules.js';
-
-/** An output type `-t` accepts: a key of the writers table (src/output/writers.ts). */
-export type OutputType = string;
+import type { BuildOptions, OutputType } from '../build/options.js';
 
 /** Architectures `-a` accepts (Debian names and the kernel/RPM spellings DIB's YAML front-end allows). */
 export const ARCHES = ['amd64', 'x86_64', 'i386', 'arm64', 'aarch64', 'armhf', 'ppc64el', 'ppc64le', 'ppc64', 'powerpc', 's390x', 'riscv64'] as const;
-
-export interface BuildOptions {
-  /** Element names as typed (base and the vm default are added by the resolver). */
-  elements: string[];
-  /** `-a`; default: the host's (dpkg, else uname mapped to Debian names). */
-  arch: string;
-  /** `-o` without a trailing `.<type>` when exactly one type is asked for; default `image`. */
-  imageName: string;
-  /** `-t`, in the given order, without repeats; default `[qcow2]`. */
-  types: OutputType[];
-  /** `-x` count → DIB_DEBUG_TRACE. */
-  debugTrace: number;
-  /** `-u`: do not compress qcow2. */
-  uncompressed: boolean;
-  /** `-c`: run with a cleared environment. */
-  clearEnv: boolean;
-  /** `-n`: do not add the base element. */
-  skipBase: boolean;
-  /** `-p`, all occurrences, comma lists split. */
-  packages: string[];
-  /** `--checksum`: write .md5 and .sha256 files. */
-  checksum: boolean;
-  /** `--image-size` in GB (DIB_IMAGE_SIZE). */
-  imageSizeGB: number | undefined;
-  /** `--image-extra-size` in MB (DIB_IMAGE_EXTRA_SIZE). */
-  imageExtraSizeMB: number | undefined;
-  /** `--image-cache` directory (DIB_IMAGE_CACHE). */
-  imageCache: string | undefined;
-  /** `--max-online-resize` in filesystem blocks (MAX_ONLINE_RESIZE). */
-  maxOnlineResize: number | undefined;
-  /** `--min-tmpfs` in GB (DIB_MIN_TMPFS). */
-  minTmpfsGB: number | undefined;
-  /** `--mkfs-options` for the root filesystem (MKFS_OPTS). */
-  mkfsOptions: string | undefined;
-  /** `--mkfs-journal-size` in MB (DIB_JOURNAL_SIZE). */
-  mkfsJournalSizeMB: number | undefined;
-  /** `--no-tmpfs` (DIB_NO_TMPFS=1). */
-  noTmpfs: boolean;
-  /** `--offline` (DIB_OFFLINE=1). */
-  offline: boolean;
-  /** `--qemu-img-options` `k=v,…` (QEMU_IMG_OPTIONS). */
-  qemuImgOptions: string | undefined;
-  /** `--root-label` (ROOT_LABEL). */
-  rootLabel: string | undefined;
-  /** `--ramdisk-element` (RAMDISK_ELEMENT). */
-  ramdiskElement: string | undefined;
-  /** `--install-type` (DIB_DEFAULT_INSTALLTYPE). */
-  installType: string | undefined;
-  /** `--docker-target` REPO:TAG, needed by `-t docker`. */
-  dockerTarget: string | undefined;
-  /** `--logfile`: the whole log goes there (and, as with DIB, the terminal is quiet unless DIB_QUIET=0). */
-  logfile: string | undefined;
-  /** `-q` (tsdib): the terminal shows warnings, errors and the result only. */
-  quiet: boolean;
-  /** `-v` count (tsdib): 1 shows hook output on the terminal, 2 also the host commands. */
-  verbose: number;
-  /** `--block-device-config FILE` (tsdib). */
-  blockDeviceConfig: string | undefined;
-  /** `--no-cache` (tsdib): do not read or write any cache (base tarball, phase snapshot, apt packages). */
-  noCache: boolean;
-  /** `--json-events FILE` (tsdib): write build events as JSON lines. */
-  jsonEvents: string | undefined;
-  /** `--push REF` (tsdib): push the output files to an OCI registry as one artifact. */
-  push: string | undefined;
-  /** `--write-to nbd://…` (tsdib): stream the finished disk into an NBD export. */
-  writeTo: string | undefined;
-}
 
 const GROUP = 'Build options (as disk-image-create):';
 const TSDIB_GROUP = 'tsdib build options:';

@@ -1,5 +1,6 @@
 import type { Argv } from 'yargs';
-import { addBuildOptions, toBuildOptions, type BuildOptions } from './build-options.js';
+import type { BuildOptions } from '../build/options.js';
+import { addBuildOptions, toBuildOptions } from './build-options.js';
 
 /** What `tsdib plan --json` prints for these options (docs/cli.md's example is made by this too). */
 export async function planJson(opts: BuildOptions, env: Readonly<Record<string, string | undefined>>): Promise<object> {
