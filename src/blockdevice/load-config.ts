@@ -18,7 +18,7 @@ import { configProblemsError, formatProblem, sortProblems } from './problems.js'
 import { mergeRootfsParams, type FilledField } from './rootfs-params.js';
 import { checkEntrySchema } from './schema-check.js';
 import { configToEntries } from './tree-to-graph.js';
-import type { BlockDeviceGraph, BlockDeviceParams, ConfigNode, ConfigProblem } from './types.js';
+import type { BlockDeviceGraph, BlockDeviceParams, ConfigEntry, ConfigNode, ConfigProblem } from './types.js';
 
 /**
  * PyYAML's YAML 1.1 floats need a dot: `8E00` (an sgdisk code) stays a string there, so it must
@@ -110,6 +110,28 @@ export async function loadBlockDeviceConfig(text: string, source: string, params
   if (entries.length > MAX_ENTRIES) {
     throw configProblemsError(source, [{ path: '', message: `${entries.length} entries (partitions, filesystems, mounts…); a config may have at most ${MAX_ENTRIES}` }]);
   }
+  const graph = validateEntries(source, entries, problems, params, plugins);
+  for (const w of graph.warnings) log.warn(`${source} ${formatProblem(w)}`);
+  return graph;
+}
+
+/**
+ * The graph `graph` (from loadBlockDeviceConfig, not read again) for a disk of `params.imageSize`
+ * bytes: the `mkfs_root` entry gets `params.rootFsOpts` where the config has no `opts`, and every
+ * check runs again on a copy of the entries, now with the disk's size (partitions must fit it).
+ * The build calls this once the tree's size is known (step `image size`). Logs only warnings the
+ * config did not already have.
+ */
+export function sizeBlockDeviceGraph(graph: BlockDeviceGraph, params: Partial<BlockDeviceParams>, plugins: BlockDevicePlugins = PLUGINS): BlockDeviceGraph {
+  const entries = graph.entries.map((e) => ({ ...e, config: structuredClone(e.config) }));
+  const sized = validateEntries(graph.source, entries, [], params, plugins);
+  const known = new Set(graph.warnings.map((w) => formatProblem(w)));
+  for (const w of sized.warnings) if (!known.has(formatProblem(w))) log.warn(`${graph.source} ${formatProblem(w)}`);
+  return sized;
+}
+
+/** From entries (and the problems of reading them) to the graph, or one error listing every problem. */
+function validateEntries(source: string, entries: ConfigEntry[], problems: ConfigProblem[], params: Partial<BlockDeviceParams>, plugins: BlockDevicePlugins): BlockDeviceGraph {
   const filled = mergeRootfsParams(entries, params);
 
   const warnings: ConfigProblem[] = [];
@@ -136,7 +158,5 @@ export async function loadBlockDeviceConfig(text: string, source: string, params
   problems.push(...graph.problems.filter((p) => duplicates.length === 0 || !p.message.startsWith('dependency cycle')));
   if (problems.length > 0) throw problemsError(source, problems, filled);
 
-  const sortedWarnings = sortProblems(warnings);
-  for (const w of sortedWarnings) log.warn(`${source} ${formatProblem(w)}`);
-  return { source, entries, nodes, edges: graph.edges, order: graph.order, mountOrder: mountOrder(nodes), warnings: sortedWarnings };
+  return { source, entries, nodes, edges: graph.edges, order: graph.order, mountOrder: mountOrder(nodes), warnings: sortProblems(warnings) };
 }

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { loadBlockDeviceConfig } from '../../../src/blockdevice/load-config.js';
+import { loadBlockDeviceConfig, sizeBlockDeviceGraph } from '../../../src/blockdevice/load-config.js';
 import { formatError, isTsdibError, type TsdibError } from '../../../src/errors.js';
 import { REPO_ROOT } from '../../helpers/cli.js';
 
@@ -196,5 +196,28 @@ describe("DIB's _merge_rootfs_params", () => {
   it('rejects mkfs_root without a type when the build gives none', async () => {
     const err = await rejection(root(''));
     expect(err.context.problems).toEqual([expect.objectContaining({ path: '[2].mkfs.type', message: 'missing required key "type"' })]);
+  });
+});
+
+describe('sizeBlockDeviceGraph (the build binds its one graph to the disk size)', () => {
+  const text = `${mbr(`      - {name: root, flags: [primary], size: 80MiB}\n`)}- mkfs: {name: mkfs_root, base: root}\n`;
+
+  it("fills mkfs_root's opts from the size step and leaves the loaded graph as it was", async () => {
+    const loaded = await loadBlockDeviceConfig(text, 'disk.yaml', { rootFsType: 'ext4' });
+    const sized = sizeBlockDeviceGraph(loaded, { rootFsType: 'ext4', imageSize: 200 * MIB, rootFsOpts: '-E resize=1000' });
+    expect(sized.nodes.find((n) => n.name === 'mkfs_root')!.config).toMatchObject({ type: 'ext4', opts: '-E resize=1000', label: 'cloudimg-rootfs' });
+    expect(loaded.nodes.find((n) => n.name === 'mkfs_root')!.config['opts']).toBeUndefined();
+    expect(sized.order).toEqual(loaded.order);
+  });
+
+  it('rejects partitions that do not fit the computed disk, naming the partition', async () => {
+    const loaded = await loadBlockDeviceConfig(text, 'disk.yaml', { rootFsType: 'ext4' });
+    let err: unknown;
+    try {
+      sizeBlockDeviceGraph(loaded, { rootFsType: 'ext4', imageSize: 50 * MIB });
+    } catch (e) {
+      err = e;
+    }
+    expect(isTsdibError(err) && err.context.problems![0]!.path).toBe('[1].partitioning.partitions[0]');
   });
 });
