@@ -252,4 +252,16 @@ export class BadInputs {
   throwIfAny(): void {
     if (this.errors.length > 0) throw badInputs(this.errors);
   }
+
+  /**
+   * After the last check: throws the problems collected, if any; else returns `values`, typed as
+   * defined. `check` and `sync` leave a value undefined only when they collected a problem, so with
+   * none collected every value is there (checked once more here, as an internal error).
+   */
+  valuesOrThrow<T extends Record<string, unknown>>(values: T): { [K in keyof T]: Exclude<T[K], undefined> } {
+    this.throwIfAny();
+    const missing = Object.keys(values).filter((k) => values[k] === undefined);
+    if (missing.length > 0) throw new Error(`internal: ${missing.join(', ')} undefined though no check failed`);
+    return values as { [K in keyof T]: Exclude<T[K], undefined> };
+  }
 }
