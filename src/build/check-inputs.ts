@@ -12,7 +12,7 @@ import { BadInputs, envInvalid, outputPathInvalid, type TsdibError } from '../er
 import { planOutputs as planOutputFiles } from '../elements/plan-outputs.js';
 import { writableDirProblem } from '../host/writable-file.js';
 import { planOutputs } from '../output/output-plan.js';
-import type { BuildContext } from './context.js';
+import type { BuildInput } from './context.js';
 import { checkDestinations } from './destination-steps.js';
 import { NUMBER_RULES, numberProblem, type NumberSetting } from './number-rules.js';
 import { outputRequest } from './output-steps.js';
@@ -27,7 +27,7 @@ const NUMERIC_ENV: Record<string, { flag: NumberSetting }> = {
 };
 
 /** Every numeric variable that is set and not overridden by its flag; one error per bad one. */
-export function checkNumericEnvironment(ctx: Pick<BuildContext, 'opts' | 'hostEnv'>, bad: BadInputs = new BadInputs()): void {
+export function checkNumericEnvironment(ctx: Pick<BuildInput, 'opts' | 'hostEnv'>, bad: BadInputs = new BadInputs()): void {
   for (const [name, { flag }] of Object.entries(NUMERIC_ENV)) {
     const value = ctx.hostEnv[name];
     if (value === undefined || value === '' || ctx.opts[flag] !== undefined) continue;
@@ -43,7 +43,7 @@ export function checkNumericEnvironment(ctx: Pick<BuildContext, 'opts' | 'hostEn
 }
 
 /** The whole output request, checked as the output writers will check it (no file is touched). */
-export async function checkOutputRequest(ctx: BuildContext): Promise<void> {
+export async function checkOutputRequest(ctx: BuildInput): Promise<void> {
   const qemuImgOptions = ctx.opts.qemuImgOptions ?? ctx.hostEnv['QEMU_IMG_OPTIONS'];
   await planOutputs({
     ...outputRequest(ctx, ctx.opts.types),
@@ -60,7 +60,7 @@ async function checkDir(dir: string, error: (problem: string) => TsdibError): Pr
 }
 
 /** The directory of -o can be written and no output file is a directory or special file. */
-export async function checkOutputPlace(ctx: BuildContext): Promise<void> {
+export async function checkOutputPlace(ctx: BuildInput): Promise<void> {
   const image = resolve(ctx.opts.imageName);
   if (ctx.opts.types.every((t) => t === 'docker')) return;
   await checkDir(dirname(image), (p) =>
@@ -81,7 +81,7 @@ export async function checkOutputPlace(ctx: BuildContext): Promise<void> {
 }
 
 /** The workspace's parent (TMP_DIR, else TMPDIR) and the image cache can be written. */
-export async function checkWritePlaces(ctx: BuildContext): Promise<void> {
+export async function checkWritePlaces(ctx: BuildInput): Promise<void> {
   const tmpDirVar = ctx.hostEnv['TMP_DIR'] ? 'TMP_DIR' : 'TMPDIR';
   const parent = ctx.hostEnv['TMP_DIR'] || tmpdir();
   const s = await stat(parent).catch(() => undefined);
@@ -97,7 +97,7 @@ export async function checkWritePlaces(ctx: BuildContext): Promise<void> {
 }
 
 /** Every check above; each one's problem is collected in `bad`, so all are reported together. */
-export async function checkBuildInputs(ctx: BuildContext, bad: BadInputs): Promise<void> {
+export async function checkBuildInputs(ctx: BuildInput, bad: BadInputs): Promise<void> {
   bad.sync(() => checkNumericEnvironment(ctx));
   await bad.check(() => checkOutputRequest(ctx));
   await bad.check(() => checkOutputPlace(ctx));

@@ -25,9 +25,10 @@ const HOOKS_MANAGE_APT_CACHE = new WeakSet<object>();
 /**
  * Whether the build's hooks manage apt's archive cache themselves: a hook has bound its own cache
  * on /var/cache/apt/archives (DIB's `dpkg/root.d/50-shared-apt-cache`). Once seen, it holds for the
- * whole build (`build` is the build's context), and tsdib binds its own apt cache into neither
- * chroot: in DIB the finalise.d `apt-get clean` (dpkg/finalise.d/99-clean-up-cache) cleans the
- * image's own directory, which tsdib's cache mount would hide.
+ * whole build (`build` is an object that lives as long as the build, e.g. its release stack), and
+ * tsdib binds its own apt cache into neither chroot: in DIB the finalise.d `apt-get clean`
+ * (dpkg/finalise.d/99-clean-up-cache) cleans the image's own directory, which tsdib's cache mount
+ * would hide.
  */
 export async function hooksManageAptCache(build: object, root: string): Promise<boolean> {
   if (HOOKS_MANAGE_APT_CACHE.has(build)) return true;

@@ -11,7 +11,7 @@ import { envInvalid } from '../errors.js';
 import { runResult } from '../host/exec.js';
 import { log } from '../log.js';
 import type { Plan } from '../elements/plan.js';
-import type { BuildContext } from './context.js';
+import type { BuildInput } from './context.js';
 import { dibArch } from './hook-environment.js';
 
 /** The element that builds the base tree from DIB_RELEASE and DIB_DISTRIBUTION_MIRROR. */
@@ -19,7 +19,7 @@ const BASE_TREE_ELEMENT = 'debian-rootfs';
 const ANSWER_WITHIN_MS = 10_000;
 
 /** DIB_RELEASE and DIB_DISTRIBUTION_MIRROR after the elements' environment.d files are sourced. */
-async function distroSettings(ctx: BuildContext, plan: Plan): Promise<{ release: string; mirror: string } | undefined> {
+async function distroSettings(ctx: BuildInput, plan: Plan): Promise<{ release: string; mirror: string } | undefined> {
   const script = 'for f in "$@"; do source "$f" >/dev/null; done; printf "%s\\0%s\\0" "${DIB_RELEASE-}" "${DIB_DISTRIBUTION_MIRROR-}"';
   const env: Record<string, string | undefined> = { ...ctx.hostEnv, ARCH: dibArch(plan.arch), DIB_OFFLINE: ctx.opts.offline ? '1' : (ctx.hostEnv['DIB_OFFLINE'] ?? '') };
   const r = await runResult('bash', ['-c', script, 'tsdib-distro', ...plan.hooks.environment.map((f) => f.path)], { env, extendEnv: false, okExitCodes: [0, 1, 2], timeoutMs: 30_000, step: 'distro settings' });
@@ -32,7 +32,7 @@ function proxyConfigured(env: Readonly<Record<string, string | undefined>>): boo
   return ['http_proxy', 'HTTP_PROXY', 'https_proxy', 'HTTPS_PROXY'].some((v) => env[v]);
 }
 
-export async function checkDistroSettings(ctx: BuildContext, plan: Plan): Promise<void> {
+export async function checkDistroSettings(ctx: BuildInput, plan: Plan): Promise<void> {
   if (ctx.opts.offline || !plan.elements.some((e) => e.name === BASE_TREE_ELEMENT) || proxyConfigured(ctx.hostEnv)) return;
   const settings = await distroSettings(ctx, plan);
   if (!settings || !/^https?:\/\//.test(settings.mirror)) return;

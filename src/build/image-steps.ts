@@ -6,7 +6,7 @@ import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import { statfsSync } from 'node:fs';
 import { join } from 'node:path';
 import { createBlockDevice } from '../blockdevice/lifecycle.js';
-import { loadBlockDeviceConfig } from '../blockdevice/load-config.js';
+import { sizeBlockDeviceGraph } from '../blockdevice/load-config.js';
 import { parseSizeSpec } from '../blockdevice/size.js';
 import type { ConfigNode } from '../blockdevice/types.js';
 import { blockDeviceFailed } from '../errors.js';
@@ -15,12 +15,14 @@ import { mountsUnder } from '../host/mount.js';
 import { removeDirSafely } from '../host/release-resource.js';
 import { log, withProgress } from '../log.js';
 import { formatBytes } from '../report/summary.js';
-import { need, type BuildContext } from './context.js';
+import type { ImageBuild, SizedBuild, TreeBuild } from './context.js';
+import type { PhaseCacheEntry } from './cache-store.js';
 import { computeImageSize, treeUsageKiB } from './image-size.js';
 import { unmountHookMountsBelow } from './dib-compat-mounts.js';
-import { deferredTreeKiB, restoreIntoImage } from './phase-cache.js';
+import { restoreSnapshotIntoImage } from './phase-cache.js';
 import { rootFsParams } from './prepare.js';
 import { tidyImage } from './tidy.js';
+import type { Workspace } from './workspace.js';
 
 /** Bytes of the partitions with an absolute size (percentages take what is left). */
 export function fixedPartitionBytes(nodes: readonly ConfigNode[]): number {
@@ -33,40 +35,41 @@ export function fixedPartitionBytes(nodes: readonly ConfigNode[]): number {
   return total;
 }
 
-/** DIB's size step (image-size.ts), then the block-device config validated against that size. */
-export async function sizeImage(ctx: BuildContext): Promise<void> {
-  const ws = need(ctx.workspace, 'workspace');
-  const env = ctx.hostEnv;
-  const fs = rootFsParams(ctx);
+/**
+ * DIB's size step (image-size.ts), then the block-device graph bound to that size (the mkfs_root
+ * options it implies, partitions checked against the disk). A snapshot restored into the image
+ * later stands in with the tree size recorded when it was saved.
+ */
+export async function sizeImage(tree: TreeBuild): Promise<SizedBuild> {
+  const { opts, hostEnv: env } = tree;
+  const fs = rootFsParams(tree);
+  const snapshot = tree.phaseCache?.snapshot;
   const size = computeImageSize({
-    treeKiB: deferredTreeKiB(ctx) ?? (await treeUsageKiB(ws.mountPath)),
-    imageSizeGB: ctx.opts.imageSizeGB ?? (env['DIB_IMAGE_SIZE'] ? Number(env['DIB_IMAGE_SIZE']) : undefined),
-    imageExtraSizeMB: ctx.opts.imageExtraSizeMB ?? (env['DIB_IMAGE_EXTRA_SIZE'] ? Number(env['DIB_IMAGE_EXTRA_SIZE']) : undefined),
-    journalSizeMB: ctx.opts.mkfsJournalSizeMB ?? Number(env['DIB_JOURNAL_SIZE'] || 64),
+    treeKiB: snapshot?.into === 'image' ? snapshot.treeKiB : await treeUsageKiB(tree.workspace.mountPath),
+    imageSizeGB: opts.imageSizeGB ?? (env['DIB_IMAGE_SIZE'] ? Number(env['DIB_IMAGE_SIZE']) : undefined),
+    imageExtraSizeMB: opts.imageExtraSizeMB ?? (env['DIB_IMAGE_EXTRA_SIZE'] ? Number(env['DIB_IMAGE_EXTRA_SIZE']) : undefined),
+    journalSizeMB: opts.mkfsJournalSizeMB ?? Number(env['DIB_JOURNAL_SIZE'] || 64),
     rootFsType: fs.rootFsType,
-    fixedPartitionBytes: fixedPartitionBytes(need(ctx.graph, 'block-device graph').nodes),
-    maxOnlineResize: ctx.opts.maxOnlineResize ?? (env['MAX_ONLINE_RESIZE'] ? Number(env['MAX_ONLINE_RESIZE']) : undefined),
-    mkfsOptions: ctx.opts.mkfsOptions,
+    fixedPartitionBytes: fixedPartitionBytes(tree.graph.nodes),
+    maxOnlineResize: opts.maxOnlineResize ?? (env['MAX_ONLINE_RESIZE'] ? Number(env['MAX_ONLINE_RESIZE']) : undefined),
+    mkfsOptions: opts.mkfsOptions,
   });
-  ctx.imageSize = size;
   log.info(`image size ${(size.bytes / 1024 ** 2).toFixed(0)} MiB: ${size.explanation}`);
-  const cfg = need(ctx.blockDeviceConfig, 'block-device config');
-  ctx.graph = await loadBlockDeviceConfig(cfg.text, cfg.source, { ...fs, imageSize: size.bytes, rootFsOpts: size.rootFsOpts });
+  const graph = sizeBlockDeviceGraph(tree.graph, { ...fs, imageSize: size.bytes, rootFsOpts: size.rootFsOpts });
+  return { ...tree, imageSize: size, graph };
 }
 
 /** Moves the tree aside (DIB's `built`) and creates the block device mounted at TMP_MOUNT_PATH. */
-export async function createImage(ctx: BuildContext): Promise<void> {
-  const ws = need(ctx.workspace, 'workspace');
-  const graph = need(ctx.graph, 'block-device graph');
-  const size = need(ctx.imageSize, 'image size');
+export async function createImage(sized: SizedBuild): Promise<ImageBuild> {
+  const { workspace: ws, imageSize: size } = sized;
   await unmountHookMountsBelow(ws.mountPath);
   const left = await mountsUnder(ws.mountPath);
   if (left.length > 0) throw blockDeviceFailed(`cannot move the tree: still mounted below it: ${left.join(', ')}`);
   await rm(join(ws.mountPath, 'lost+found'), { recursive: true, force: true });
-  await rename(ws.mountPath, builtPath(ctx));
+  await rename(ws.mountPath, builtPath(ws));
   await mkdir(ws.mountPath, { mode: 0o755 });
-  const fs = rootFsParams(ctx);
-  ctx.blockDevice = await createBlockDevice(graph, {
+  const fs = rootFsParams(sized);
+  const blockDevice = await createBlockDevice(sized.graph, {
     imageDir: ws.imageDir,
     imageSize: size.bytes,
     mountBase: ws.mountPath,
@@ -74,24 +77,30 @@ export async function createImage(ctx: BuildContext): Promise<void> {
     rootFsType: fs.rootFsType,
     rootLabel: fs.rootLabel,
     rootFsOpts: size.rootFsOpts,
-  }, ctx.release);
-  const v = ctx.blockDevice.values();
+  }, sized.release);
+  const v = blockDevice.values();
   log.info(`block device ${v.imageBlockDevice}: ${v.mountPoints.join(' ')}`);
+  return { ...sized, blockDevice };
 }
 
-function builtPath(ctx: BuildContext): string {
-  return join(need(ctx.workspace, 'workspace').dir, 'built');
+/** Where `block device` moves the tree (DIB's `built`). */
+function builtPath(ws: Workspace): string {
+  return join(ws.dir, 'built');
 }
 
 /** Copies the tree into the mounted filesystems (hard links, ACLs, xattrs kept), then drops it. */
-export async function copyRootTree(ctx: BuildContext): Promise<void> {
-  const ws = need(ctx.workspace, 'workspace');
-  const built = builtPath(ctx);
-  await withProgress(() => usedIn(ws.mountPath), async () => {
-    // a phase-cache snapshot not unpacked yet goes straight into the image (phase-cache.ts)
-    if (!(await restoreIntoImage(ctx))) await run('cp', ['-a', `${built}/.`, `${ws.mountPath}/`], { step: 'copy tree' });
-  });
+export async function copyRootTree(image: ImageBuild): Promise<void> {
+  const ws = image.workspace;
+  const built = builtPath(ws);
+  await withProgress(() => usedIn(ws.mountPath), () => run('cp', ['-a', `${built}/.`, `${ws.mountPath}/`], { step: 'copy tree' }));
   await removeDirSafely(built);
+}
+
+/** In place of `copy tree` after a hit (phase-cache.ts): the snapshot unpacked into the mounted filesystems; the empty tree moved aside is dropped. */
+export async function fillImageFromSnapshot(image: ImageBuild, entry: PhaseCacheEntry): Promise<void> {
+  const ws = image.workspace;
+  await withProgress(() => usedIn(ws.mountPath), () => restoreSnapshotIntoImage(entry, ws.mountPath));
+  await removeDirSafely(builtPath(ws));
 }
 
 /** For the progress line: how full the root filesystem being filled is. */
@@ -104,23 +113,23 @@ function usedIn(mountPath: string): string | undefined {
   }
 }
 
-export async function writeFstab(ctx: BuildContext): Promise<void> {
-  const ws = need(ctx.workspace, 'workspace');
-  const text = need(ctx.blockDevice, 'block device').fstabText();
-  await mkdir(join(ws.mountPath, 'etc'), { recursive: true });
-  await writeFile(join(ws.mountPath, 'etc/fstab'), text, { mode: 0o644 });
+export async function writeFstab(image: ImageBuild): Promise<void> {
+  const text = image.blockDevice.fstabText();
+  await mkdir(join(image.workspace.mountPath, 'etc'), { recursive: true });
+  await writeFile(join(image.workspace.mountPath, 'etc/fstab'), text, { mode: 0o644 });
   log.info(`fstab:\n${text.trimEnd()}`);
 }
 
-export async function tidyTree(ctx: BuildContext): Promise<void> {
-  await tidyImage(need(ctx.workspace, 'workspace').mountPath);
+export async function tidyTree(image: ImageBuild): Promise<void> {
+  await tidyImage(image.workspace.mountPath);
 }
 
 /** Unmounts in reverse order (the vfat staging trees are copied in) and detaches the loops. */
-export async function unmountImage(ctx: BuildContext): Promise<void> {
-  await need(ctx.blockDevice, 'block device').umount();
+export async function unmountImage(image: ImageBuild): Promise<void> {
+  await image.blockDevice.umount();
 }
 
-export async function releaseBlockDevice(ctx: BuildContext): Promise<void> {
-  await ctx.blockDevice?.cleanup();
+/** Step `release`: the block device's state is removed (on failure the release stack undoes the rest). */
+export async function releaseBlockDevice(image: ImageBuild): Promise<void> {
+  await image.blockDevice.cleanup();
 }

@@ -7,25 +7,31 @@ import { log, stepTimings } from '../log.js';
 import { installedPackages } from '../output/dpkg-status.js';
 import { writeManifest } from '../output/manifest.js';
 import { tsdibVersion } from '../registry/annotations.js';
-import { need, type BuildContext } from './context.js';
+import type { ImageBuild, TreeBuild } from './context.js';
+import type { OutputResult } from '../output/write-outputs.js';
+import type { ManifestPackage } from '../output/manifest.js';
 
-export async function recordPackages(ctx: BuildContext): Promise<void> {
-  ctx.packages = await installedPackages(need(ctx.workspace, 'workspace').mountPath);
-  log.info(`${ctx.packages.length} packages installed`);
+/** Step `package list`: the packages installed in the finished tree (for the manifest). */
+export async function recordPackages(image: ImageBuild): Promise<ManifestPackage[]> {
+  const packages = await installedPackages(image.workspace.mountPath);
+  log.info(`${packages.length} packages installed`);
+  return packages;
 }
 
-export async function writeBuildManifest(ctx: BuildContext): Promise<void> {
-  const epoch = ctx.hostEnv['SOURCE_DATE_EPOCH'];
-  ctx.manifest = await writeManifest({
-    imageName: ctx.opts.imageName,
-    elements: need(ctx.plan, 'plan').elements.map((e) => e.name),
-    packages: ctx.packages ?? [],
-    outputs: ctx.outputs,
+/** Step `manifest`: writes `<-o>.manifest.json`; returns its path. */
+export async function writeBuildManifest(tree: TreeBuild, packages: readonly ManifestPackage[], outputs: readonly OutputResult[]): Promise<string> {
+  const epoch = tree.hostEnv['SOURCE_DATE_EPOCH'];
+  const manifest = await writeManifest({
+    imageName: tree.opts.imageName,
+    elements: tree.plan.elements.map((e) => e.name),
+    packages,
+    outputs,
     timings: stepTimings().filter((t) => t.depth === 0),
     tsdibVersion: tsdibVersion(),
-    ...(ctx.planKey ? { planKey: ctx.planKey } : {}),
-    ...(ctx.phaseCache ? { phaseCache: { key: ctx.phaseCache.key, restored: ctx.phaseCache.restored } } : {}),
+    planKey: tree.planKey,
+    ...(tree.phaseCache ? { phaseCache: { key: tree.phaseCache.key, restored: tree.phaseCache.snapshot !== undefined } } : {}),
     ...(epoch && /^\d+$/.test(epoch) ? { sourceDateEpoch: Number(epoch) } : {}),
   });
-  log.info(`manifest: ${ctx.manifest}`);
+  log.info(`manifest: ${manifest}`);
+  return manifest;
 }

@@ -8,14 +8,15 @@ import { OUTPUT_WRITERS } from '../output/writers.js';
 import { outputBytesWritten } from '../report/output-progress.js';
 import { writeOutputs } from '../output/write-outputs.js';
 import { log } from '../log.js';
-import { need, type BuildContext } from './context.js';
+import type { BuildInput, ImageBuild, PlannedBuild } from './context.js';
+import type { OutputResult } from '../output/write-outputs.js';
 
-function typesNeeding(ctx: BuildContext, needs: 'raw' | 'tree'): string[] {
+function typesNeeding(ctx: BuildInput, needs: 'raw' | 'tree'): string[] {
   return ctx.opts.types.filter((t) => OUTPUT_WRITERS[t]?.needs === needs);
 }
 
 /** What writeOutputs is asked for `types`; --qemu-img-options go only to a request with a disk format (they mean nothing to tar). */
-export function outputRequest(ctx: BuildContext, types: string[]) {
+export function outputRequest(ctx: BuildInput, types: string[]) {
   const qemuImgOptions = types.some((t) => OUTPUT_WRITERS[t]?.needs === 'raw') ? (ctx.opts.qemuImgOptions ?? ctx.hostEnv['QEMU_IMG_OPTIONS']) : undefined;
   return {
     imageName: ctx.opts.imageName,
@@ -29,27 +30,27 @@ export function outputRequest(ctx: BuildContext, types: string[]) {
   };
 }
 
-export async function writeTreeOutputs(ctx: BuildContext): Promise<void> {
-  const types = typesNeeding(ctx, 'tree');
-  if (types.length === 0) return;
-  const rootTree = need(ctx.workspace, 'workspace').mountPath;
-  const written = await withProgress(() => outputBytesWritten(ctx.opts.imageName), () => writeOutputs({ ...outputRequest(ctx, types), rootTree }, { release: ctx.release }));
-  ctx.outputs.push(...written);
+/** Step `tree outputs`: tar, tgz, squashfs, docker from the mounted image. */
+export async function writeTreeOutputs(image: ImageBuild): Promise<OutputResult[]> {
+  const types = typesNeeding(image, 'tree');
+  if (types.length === 0) return [];
+  const rootTree = image.workspace.mountPath;
+  return withProgress(() => outputBytesWritten(image.opts.imageName), () => writeOutputs({ ...outputRequest(image, types), rootTree }, { release: image.release }));
 }
 
 /** DIB's no-final-image element: the build makes no disk image file (tree outputs are still written). */
-export function wantsNoFinalImage(ctx: BuildContext): boolean {
-  return need(ctx.plan, 'plan').elements.some((e) => e.name === 'no-final-image');
+export function wantsNoFinalImage(planned: PlannedBuild): boolean {
+  return planned.plan.elements.some((e) => e.name === 'no-final-image');
 }
 
-export async function writeDiskOutputs(ctx: BuildContext): Promise<void> {
-  const types = typesNeeding(ctx, 'raw');
-  if (types.length === 0) return;
-  if (wantsNoFinalImage(ctx)) {
+/** Step `disk outputs`: raw, qcow2, vhd, vmdk from the raw image (after `umount`). */
+export async function writeDiskOutputs(image: ImageBuild): Promise<OutputResult[]> {
+  const types = typesNeeding(image, 'raw');
+  if (types.length === 0) return [];
+  if (wantsNoFinalImage(image)) {
     log.info(`no-final-image: ${types.join(', ')} not written`);
-    return;
+    return [];
   }
-  const rawImage = need(ctx.blockDevice, 'block device').values().imagePath;
-  const written = await withProgress(() => outputBytesWritten(ctx.opts.imageName), () => writeOutputs({ ...outputRequest(ctx, types), rawImage }, { release: ctx.release }));
-  ctx.outputs.push(...written);
+  const rawImage = image.blockDevice.values().imagePath;
+  return withProgress(() => outputBytesWritten(image.opts.imageName), () => writeOutputs({ ...outputRequest(image, types), rawImage }, { release: image.release }));
 }

@@ -10,6 +10,12 @@
  * every such file is unchanged (size, mtime) and not older than its max age (when the hook would
  * rebuild it).
  *
+ * Steps (pipeline.ts): `phase cache` computes the key and looks it up (lookUpPhaseCache); on a hit,
+ * `restore snapshot` unpacks it into the tree (restoreSnapshot), or, when the block device keeps
+ * what tar restores and no block-device.d hook needs the tree, `restore snapshot (image)` unpacks it
+ * into the mounted image in place of `copy tree` (restoreSnapshotIntoImage); on a miss, `snapshot`
+ * saves the built tree (savePhaseCache).
+ *
  * Off with `--no-cache` (no cache is read or written) or TSDIB_PHASE_CACHE=0 (this cache only).
  * Snapshots are tar archives with numeric owners, xattrs and ACLs, zstd-compressed when zstd is
  * installed (TSDIB_PHASE_CACHE_COMPRESS=none for plain tar). Each build keeps the newest
@@ -26,7 +32,7 @@ import { log } from '../log.js';
 import { cacheKey, cacheKeyInputs, describeKeyDifferences, type CacheKeyInputs } from './cache-key.js';
 import { pruneGroup } from './cache-prune.js';
 import { listEntries, phaseCacheDir, readEntry, removeEntry, touchEntry, writeManifest, type BaseInput, type PhaseCacheEntry, type PhaseCacheManifest } from './cache-store.js';
-import { need, type BuildContext } from './context.js';
+import type { HookedBuild, PlannedBuild } from './context.js';
 import type { PhaseCacheState } from './phase-cache-state.js';
 import { treeUsageKiB } from './image-size.js';
 import { rootFsParams } from './prepare.js';
@@ -92,49 +98,62 @@ export async function decide(dir: string, key: string, inputs: CacheKeyInputs, g
   return { enabled: true, reasons: diff.length > 0 ? diff : [`no entry ${key}`], key, comparedWith };
 }
 
-/** Step `phase cache`: computes the key and, on a match, restores the snapshot into TMP_MOUNT_PATH. */
-export async function restorePhaseCache(ctx: BuildContext): Promise<void> {
-  const off = phaseCacheDisabled(ctx.opts, ctx.hostEnv);
+/**
+ * Step `phase cache`: computes the key and looks it up. On a hit the state names the snapshot and
+ * where it goes (see PhaseCacheSnapshot); undefined when the cache is off.
+ */
+export async function lookUpPhaseCache(build: HookedBuild): Promise<PhaseCacheState | undefined> {
+  const { opts, plan } = build;
+  const off = phaseCacheDisabled(opts, build.hostEnv);
   if (off) {
     log.info(`phase cache: off (${off})`);
-    return;
+    return undefined;
   }
-  const plan = need(ctx.plan, 'plan');
-  const ws = need(ctx.workspace, 'workspace');
-  const dir = phaseCacheDir(need(ctx.imageCache, 'image cache'));
-  const inputs = await cacheKeyInputs({ elements: plan.elements, env: need(ctx.env, 'environment'), packages: ctx.opts.packages, skipBase: ctx.opts.skipBase, clearEnv: ctx.opts.clearEnv });
+  const dir = phaseCacheDir(build.imageCache);
+  const inputs = await cacheKeyInputs({ elements: plan.elements, env: build.env, packages: opts.packages, skipBase: opts.skipBase, clearEnv: opts.clearEnv });
   const key = cacheKey(inputs);
-  const { group, label } = cacheGroup(ctx.opts);
-  const state: PhaseCacheState = { dir, key, inputs, group, label, restored: false };
-  ctx.phaseCache = state;
+  const { group, label } = cacheGroup(opts);
+  const state: PhaseCacheState = { dir, key, inputs, group, label };
   const decision = await decide(dir, key, inputs, group);
   if (!decision.entry) {
     const vs = decision.comparedWith ? ` (compared with ${decision.comparedWith})` : '';
     log.info(`phase cache: miss for ${key}${vs}: ${decision.reasons.join('; ')}`);
-    return;
+    return state;
   }
   const entry = decision.entry;
-  const what = `phase cache: reusing ${key} (${(entry.manifest.archiveBytes / 1024 ** 2).toFixed(0)} MiB, made ${entry.manifest.created}): root.d … post-root.d skipped`;
   await touchEntry(entry);
-  state.restored = true;
-  if (entry.manifest.treeKiB !== undefined && extractsIntoImage(ctx)) {
-    state.deferred = { archive: entry.archivePath, treeKiB: entry.manifest.treeKiB };
-    log.info(`${what}; the snapshot is unpacked into the mounted image at \`copy tree\``);
-    return;
+  if (entry.manifest.treeKiB !== undefined && extractsIntoImage(build)) {
+    log.info(`${reusing(state, entry)}; the snapshot is unpacked into the mounted image at \`restore snapshot (image)\``);
+    return { ...state, snapshot: { entry, into: 'image', treeKiB: entry.manifest.treeKiB } };
   }
+  return { ...state, snapshot: { entry, into: 'tree' } };
+}
+
+function reusing(state: PhaseCacheState, entry: PhaseCacheEntry): string {
+  return `phase cache: reusing ${state.key} (${(entry.manifest.archiveBytes / 1024 ** 2).toFixed(0)} MiB, made ${entry.manifest.created}): root.d … post-root.d skipped`;
+}
+
+/**
+ * Step `restore snapshot` (a hit whose snapshot goes into the tree): unpacks it into
+ * TMP_MOUNT_PATH. A damaged snapshot is removed and the tree emptied; the state returned then has
+ * no snapshot, and the pipeline builds the tree.
+ */
+export async function restoreSnapshot(build: HookedBuild, state: PhaseCacheState, entry: PhaseCacheEntry): Promise<PhaseCacheState> {
+  const root = build.workspace.mountPath;
   const t0 = performance.now();
   try {
-    await extractTree(entry.archivePath, ws.mountPath);
+    await extractTree(entry.archivePath, root);
   } catch (e) {
     if (isTsdibError(e) && e.code === 'INTERRUPTED') throw e;
     // a damaged snapshot: drop it and build the tree instead
     log.warn(`phase cache: ${entry.archivePath} could not be unpacked (${e instanceof Error ? e.message : String(e)}); removed, building the tree`);
     await removeEntry(entry);
-    await emptyDir(ws.mountPath);
-    state.restored = false;
-    return;
+    await emptyDir(root);
+    const { snapshot: _dropped, ...rest } = state;
+    return rest;
   }
-  log.info(`${what}; restored in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+  log.info(`${reusing(state, entry)}; restored in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+  return state;
 }
 
 async function emptyDir(dir: string): Promise<void> {
@@ -150,44 +169,28 @@ const DIRECT_FS_TYPES: ReadonlySet<string> = new Set(['ext2', 'ext3', 'ext4', 'x
  * before the image exists and see, and may write, the tree at TARGET_ROOT/TMP_MOUNT_PATH), no zpool,
  * and filesystems that keep xattrs and ACLs (or a staged ESP).
  */
-function extractsIntoImage(ctx: BuildContext): boolean {
-  if (ctx.hostEnv['TSDIB_PHASE_CACHE_DIRECT'] === '0') return false;
-  if ((ctx.plan?.hooks.phases['block-device.d'] ?? []).length > 0) return false;
-  const graph = ctx.graph;
-  if (!graph) return false;
-  const rootType = rootFsParams(ctx).rootFsType;
-  return graph.nodes.every((n) => DIRECT_PLUGINS.has(n.plugin) && (n.plugin !== 'mkfs' || DIRECT_FS_TYPES.has(String(n.config['type'] ?? rootType))));
-}
-
-/** The tree's size for the image-size step when the tree is not unpacked yet (undefined: measure the tree). */
-export function deferredTreeKiB(ctx: BuildContext): number | undefined {
-  return ctx.phaseCache?.deferred?.treeKiB;
+function extractsIntoImage(planned: PlannedBuild): boolean {
+  if (planned.hostEnv['TSDIB_PHASE_CACHE_DIRECT'] === '0') return false;
+  if (planned.plan.hooks.phases['block-device.d'].length > 0) return false;
+  const rootType = rootFsParams(planned).rootFsType;
+  return planned.graph.nodes.every((n) => DIRECT_PLUGINS.has(n.plugin) && (n.plugin !== 'mkfs' || DIRECT_FS_TYPES.has(String(n.config['type'] ?? rootType))));
 }
 
 /**
- * `copy tree` after a deferred restore: unpacks the snapshot into the mounted filesystems. Returns
- * false when there is nothing deferred (the tree is copied as usual).
+ * Step `restore snapshot (image)`: unpacks the snapshot into the mounted filesystems at `root`. A
+ * damaged snapshot is removed and fails the build (the image is half filled by then).
  */
-export async function restoreIntoImage(ctx: BuildContext): Promise<boolean> {
-  const deferred = ctx.phaseCache?.deferred;
-  if (!deferred) return false;
+export async function restoreSnapshotIntoImage(entry: PhaseCacheEntry, root: string): Promise<void> {
   try {
-    await extractTree(deferred.archive, need(ctx.workspace, 'workspace').mountPath);
+    await extractTree(entry.archivePath, root);
   } catch (e) {
     if (isTsdibError(e) && e.code === 'INTERRUPTED') throw e;
-    const entry = await readEntry(need(ctx.phaseCache, 'phase cache').dir, need(ctx.phaseCache, 'phase cache').key);
-    if (entry) await removeEntry(entry);
-    throw blockDeviceFailed(`phase cache: the snapshot ${deferred.archive} could not be unpacked into the image; it is removed`, {
+    await removeEntry(entry);
+    throw blockDeviceFailed(`phase cache: the snapshot ${entry.archivePath} could not be unpacked into the image; it is removed`, {
       hint: 'run the build again (it builds the tree), or with TSDIB_PHASE_CACHE=0',
       cause: e,
     });
   }
-  return true;
-}
-
-/** Whether the pipeline must build the tree (no snapshot was restored). */
-export function treeNeedsBuilding(ctx: BuildContext): boolean {
-  return !ctx.phaseCache?.restored;
 }
 
 async function compressor(env: Readonly<Record<string, string | undefined>>): Promise<'zstd' | 'none'> {
@@ -211,18 +214,17 @@ async function declaredBaseInputs(buildDir: string): Promise<BaseInput[]> {
   return out;
 }
 
-/** Step `snapshot`: stores the finished tree under the build's key (not after a restore, not when off). */
-export async function savePhaseCache(ctx: BuildContext): Promise<void> {
-  const state = ctx.phaseCache;
-  if (!state || state.restored) return;
-  const ws = need(ctx.workspace, 'workspace');
+/** Step `snapshot`: stores the finished tree under the build's key (`state`: undefined when the cache is off). */
+export async function savePhaseCache(build: HookedBuild, state: PhaseCacheState | undefined): Promise<void> {
+  if (!state || state.snapshot) return;
+  const ws = build.workspace;
   const left = await mountsUnder(ws.mountPath);
   if (left.length > 0) {
     log.warn(`phase cache: not saved, still mounted below the tree: ${left.join(', ')}`);
     return;
   }
   await mkdir(state.dir, { recursive: true });
-  const kind = await compressor(ctx.hostEnv);
+  const kind = await compressor(build.hostEnv);
   const archive = `${state.key}.tar${kind === 'zstd' ? '.zst' : ''}`;
   const t0 = performance.now();
   const target = join(state.dir, archive);
@@ -254,7 +256,7 @@ export async function savePhaseCache(ctx: BuildContext): Promise<void> {
   };
   await writeManifest(state.dir, manifest);
   log.info(`phase cache: saved ${state.key} (${(manifest.archiveBytes / 1024 ** 2).toFixed(0)} MiB ${kind === 'zstd' ? 'tar.zst' : 'tar'}) in ${seconds.toFixed(1)} s`);
-  const keep = Number(ctx.hostEnv['TSDIB_PHASE_CACHE_KEEP'] ?? 3);
+  const keep = Number(build.hostEnv['TSDIB_PHASE_CACHE_KEEP'] ?? 3);
   const removed = await pruneGroup(state.dir, state.group, Number.isInteger(keep) && keep >= 1 ? keep : 3);
   if (removed.length > 0) log.info(`phase cache: removed ${removed.length} older entr${removed.length === 1 ? 'y' : 'ies'} of ${state.label}`);
 }

@@ -1,6 +1,6 @@
 /**
  * One build, as DIB runs it (docs/build-flow.md lists the same steps for users). `runBuild` is the
- * recipe: a list of verbs over one BuildContext. `buildImage` wraps it: release stack, signal
+ * recipe: a list of verbs, each taking what the steps before it made (the stages of context.ts). `buildImage` wraps it: release stack, signal
  * handling, and the release of every resource — on success, on error and on SIGINT/SIGTERM.
  */
 import { formatError, isTsdibError, type TsdibError } from '../errors.js';
@@ -9,14 +9,14 @@ import { ReleaseStack } from '../host/release-stack.js';
 import { handleSignals } from '../host/signals.js';
 import { log, openLogfile, withHeldLog, withStep } from '../log.js';
 import type { OutputResult } from '../output/write-outputs.js';
-import type { BuildContext } from './context.js';
-import { copyRootTree, createImage, releaseBlockDevice, sizeImage, tidyTree, unmountImage, writeFstab } from './image-steps.js';
-import { pushOutputs, writeToNbd } from './destination-steps.js';
+import type { BuildInput, TreeBuild } from './context.js';
+import { copyRootTree, createImage, fillImageFromSnapshot, releaseBlockDevice, sizeImage, tidyTree, unmountImage, writeFstab } from './image-steps.js';
+import { pushOutputs, writeToNbd, type PushedArtifact } from './destination-steps.js';
 import { recordPackages, writeBuildManifest } from './manifest-step.js';
 import { writeDiskOutputs, writeTreeOutputs } from './output-steps.js';
 import { checkBuildHostTools, makeWorkspace, planBuild, prepareHooks } from './prepare.js';
 import { enterBuildChroot, installExtraPackages, leaveBuildChroot, runHooksOf, runRootPhase } from './tree-steps.js';
-import { restorePhaseCache, savePhaseCache, treeNeedsBuilding } from './phase-cache.js';
+import { lookUpPhaseCache, restoreSnapshot, savePhaseCache } from './phase-cache.js';
 
 /** The build's step names, in order (docs/build-flow.md and `tsdib plan` use the same names). */
 export const BUILD_STEPS = [
@@ -25,6 +25,7 @@ export const BUILD_STEPS = [
   'workspace',
   'hooks',
   'phase cache',
+  'restore snapshot',
   'root.d',
   'chroot',
   'extra-data.d',
@@ -38,6 +39,7 @@ export const BUILD_STEPS = [
   'image size',
   'block-device.d',
   'block device',
+  'restore snapshot (image)',
   'copy tree',
   'fstab',
   'chroot (image)',
@@ -57,48 +59,68 @@ export const BUILD_STEPS = [
 ] as const;
 export type BuildStep = (typeof BUILD_STEPS)[number];
 
-const step = (name: BuildStep, fn: () => Promise<void>) => withStep(name, fn);
+const step = <T>(name: BuildStep, fn: () => Promise<T>): Promise<T> => withStep(name, fn);
 
-export async function runBuild(ctx: BuildContext): Promise<void> {
+/** What a finished build made. */
+export interface BuildOutcome {
+  outputs: OutputResult[];
+  /** `--push`: where the artifact went and its manifest digest. */
+  pushed: PushedArtifact | undefined;
+  /** `<-o>.manifest.json`. */
+  manifest: string;
+}
+
+/**
+ * One build, step by step. Each step takes the stage it needs and returns the next (context.ts):
+ * planned → workspace → hooked → tree → sized → image.
+ */
+export async function runBuild(input: BuildInput): Promise<BuildOutcome> {
   // a bad input is reported by its error alone: the plan step's log is printed only when it passes
-  await withHeldLog(() => step('plan', () => planBuild(ctx)), (e) => isTsdibError(e) && e.isBadInput);
-  await step('check host tools', () => checkBuildHostTools(ctx));
+  const planned = await withHeldLog(() => step('plan', () => planBuild(input)), (e) => isTsdibError(e) && e.isBadInput);
+  await step('check host tools', () => checkBuildHostTools(planned));
   openLogfile();
-  await step('workspace', () => makeWorkspace(ctx));
-  await step('hooks', () => prepareHooks(ctx));
-  // a snapshot of the finished tree under the same key (phase-cache.ts) replaces root.d … leave chroot
-  await step('phase cache', () => restorePhaseCache(ctx));
-  if (treeNeedsBuilding(ctx)) {
-    await step('root.d', () => runRootPhase(ctx));
-    await step('chroot', () => enterBuildChroot(ctx, { useHostResolver: true }));
-    await step('extra-data.d', () => runHooksOf(ctx, 'extra-data.d'));
-    await step('pre-install.d', () => runHooksOf(ctx, 'pre-install.d'));
-    await step('install.d', () => runHooksOf(ctx, 'install.d'));
-    await step('packages (-p)', () => installExtraPackages(ctx));
-    await step('post-install.d', () => runHooksOf(ctx, 'post-install.d'));
-    await step('post-root.d', () => runHooksOf(ctx, 'post-root.d'));
-    await step('leave chroot', () => leaveBuildChroot(ctx));
-    await step('snapshot', () => savePhaseCache(ctx));
+  const workspace = await step('workspace', () => makeWorkspace(planned));
+  const hooked = await step('hooks', () => prepareHooks(workspace));
+  // a snapshot of the finished tree under the same key (phase-cache.ts) replaces root.d … snapshot
+  const lookup = await step('phase cache', () => lookUpPhaseCache(hooked));
+  const hit = lookup?.snapshot;
+  // a damaged snapshot is dropped: restoreSnapshot then returns the state without it
+  const phaseCache = lookup && hit?.into === 'tree' ? await step('restore snapshot', () => restoreSnapshot(hooked, lookup, hit.entry)) : lookup;
+  if (!phaseCache?.snapshot) {
+    await step('root.d', () => runRootPhase(hooked));
+    const chroot = await step('chroot', () => enterBuildChroot(hooked, { useHostResolver: true }));
+    await step('extra-data.d', () => runHooksOf(hooked, 'extra-data.d'));
+    await step('pre-install.d', () => runHooksOf(hooked, 'pre-install.d'));
+    await step('install.d', () => runHooksOf(hooked, 'install.d'));
+    await step('packages (-p)', () => installExtraPackages(hooked));
+    await step('post-install.d', () => runHooksOf(hooked, 'post-install.d'));
+    await step('post-root.d', () => runHooksOf(hooked, 'post-root.d'));
+    await step('leave chroot', () => leaveBuildChroot(hooked, chroot));
+    await step('snapshot', () => savePhaseCache(hooked, phaseCache));
   }
-  await step('image size', () => sizeImage(ctx));
-  await step('block-device.d', () => runHooksOf(ctx, 'block-device.d'));
-  await step('block device', () => createImage(ctx));
-  await step('copy tree', () => copyRootTree(ctx));
-  await step('fstab', () => writeFstab(ctx));
-  await step('chroot (image)', () => enterBuildChroot(ctx, { useHostResolver: false }));
-  await step('pre-finalise.d', () => runHooksOf(ctx, 'pre-finalise.d'));
-  await step('finalise.d', () => runHooksOf(ctx, 'finalise.d'));
-  await step('leave chroot (image)', () => leaveBuildChroot(ctx));
-  await step('cleanup.d', () => runHooksOf(ctx, 'cleanup.d'));
-  await step('tidy', () => tidyTree(ctx));
-  await step('package list', () => recordPackages(ctx));
-  await step('tree outputs', () => writeTreeOutputs(ctx));
-  await step('umount', () => unmountImage(ctx));
-  await step('disk outputs', () => writeDiskOutputs(ctx));
-  await step('write to NBD', () => writeToNbd(ctx));
-  await step('release', () => releaseBlockDevice(ctx));
-  await step('push', () => pushOutputs(ctx));
-  await step('manifest', () => writeBuildManifest(ctx));
+  const tree: TreeBuild = { ...hooked, phaseCache };
+  const sized = await step('image size', () => sizeImage(tree));
+  await step('block-device.d', () => runHooksOf(sized, 'block-device.d'));
+  const image = await step('block device', () => createImage(sized));
+  const snapshot = image.phaseCache?.snapshot;
+  if (snapshot?.into === 'image') await step('restore snapshot (image)', () => fillImageFromSnapshot(image, snapshot.entry));
+  else await step('copy tree', () => copyRootTree(image));
+  await step('fstab', () => writeFstab(image));
+  const chroot = await step('chroot (image)', () => enterBuildChroot(image, { useHostResolver: false }));
+  await step('pre-finalise.d', () => runHooksOf(image, 'pre-finalise.d'));
+  await step('finalise.d', () => runHooksOf(image, 'finalise.d'));
+  await step('leave chroot (image)', () => leaveBuildChroot(image, chroot));
+  await step('cleanup.d', () => runHooksOf(image, 'cleanup.d'));
+  await step('tidy', () => tidyTree(image));
+  const packages = await step('package list', () => recordPackages(image));
+  const outputs = await step('tree outputs', () => writeTreeOutputs(image));
+  await step('umount', () => unmountImage(image));
+  outputs.push(...(await step('disk outputs', () => writeDiskOutputs(image))));
+  await step('write to NBD', () => writeToNbd(image));
+  await step('release', () => releaseBlockDevice(image));
+  const pushed = await step('push', () => pushOutputs(image, outputs));
+  const manifest = await step('manifest', () => writeBuildManifest(image, packages, outputs));
+  return { outputs, pushed, manifest };
 }
 
 export interface BuildResult {
@@ -116,7 +138,7 @@ export interface BuildResult {
  */
 export async function buildImage(opts: BuildOptions, extra: { hostEnv?: Record<string, string | undefined>; builtinDir?: string } = {}): Promise<BuildResult> {
   const release = new ReleaseStack();
-  const ctx: BuildContext = { opts, release, hostEnv: extra.hostEnv ?? process.env, outputs: [], ...(extra.builtinDir ? { builtinDir: extra.builtinDir } : {}) };
+  const input: BuildInput = { opts, release, hostEnv: extra.hostEnv ?? process.env, ...(extra.builtinDir ? { builtinDir: extra.builtinDir } : {}) };
   const t0 = performance.now();
   let onInterrupt: (e: TsdibError) => void = () => undefined;
   const interrupted = new Promise<never>((_, reject) => {
@@ -124,10 +146,11 @@ export async function buildImage(opts: BuildOptions, extra: { hostEnv?: Record<s
   });
   interrupted.catch(() => undefined);
   const removeHandlers = handleSignals((e) => onInterrupt(e));
-  const build = runBuild(ctx);
+  const build = runBuild(input);
   build.catch(() => undefined);
+  let outcome: BuildOutcome;
   try {
-    await Promise.race([build, interrupted]);
+    outcome = await Promise.race([build, interrupted]);
   } catch (e) {
     let err = e;
     // on a signal, the running step ends fast (its children are killed): its own error names the hook that ran
@@ -146,5 +169,5 @@ export async function buildImage(opts: BuildOptions, extra: { hostEnv?: Record<s
   }
   // the caller prints the one summary (steps, outputs with sha256, next step): src/report/summary.ts
   const seconds = (performance.now() - t0) / 1000;
-  return { outputs: ctx.outputs, ...(ctx.pushed ? { pushed: ctx.pushed } : {}), ...(ctx.manifest ? { manifest: ctx.manifest } : {}), seconds };
+  return { outputs: outcome.outputs, ...(outcome.pushed ? { pushed: outcome.pushed } : {}), manifest: outcome.manifest, seconds };
 }

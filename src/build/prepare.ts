@@ -10,14 +10,14 @@ import { makePlan } from '../elements/plan.js';
 import { persistReleaseStack } from '../host/state-file.js';
 import { computePlanKey } from './plan-key.js';
 import { log } from '../log.js';
-import type { BlockDeviceParams } from '../blockdevice/types.js';
+import type { BlockDeviceGraph, BlockDeviceParams } from '../blockdevice/types.js';
 import { BadInputs } from '../errors.js';
 import { checkBuildInputs } from './check-inputs.js';
 import { checkDebootstrapRelease, checkUnsupportedDibElements, isBuiltin } from './dib-tree-checks.js';
 import { checkDistroSettings } from './distro-check.js';
 import { checkElementFiles } from './element-files-check.js';
 import { checkRunsAsRoot } from './host-user.js';
-import { need, type BuildContext } from './context.js';
+import type { BuildInput, HookedBuild, PlannedBuild, WorkspaceBuild } from './context.js';
 import { imageCacheDir } from './cache-store.js';
 import { dibArch, hookEnvironment, workspaceMinTmpfsGB, workspaceNoTmpfs } from './hook-environment.js';
 import { mkfsTypes } from './build-tools.js';
@@ -35,35 +35,37 @@ import { createWorkspace } from './workspace.js';
  * no tmpfs, no hook) — the host user, the elements and their files, the block-device config, the
  * numbers, outputs and places the build writes, the distro release and mirror. Each check's
  * problems are collected; if there is any, one error reports them all, sorted (exit 2).
+ * The block-device graph is loaded here, once, for the whole build.
  */
-export async function planBuild(ctx: BuildContext): Promise<void> {
+export async function planBuild(input: BuildInput): Promise<PlannedBuild> {
   const bad = new BadInputs();
   bad.sync(() => checkRunsAsRoot());
-  const plan = await bad.check(() => makePlan({ ...ctx.opts, env: ctx.hostEnv, ...(ctx.builtinDir ? { builtinDir: ctx.builtinDir } : {}) }));
+  const plan = await bad.check(() => makePlan({ ...input.opts, env: input.hostEnv, ...(input.builtinDir ? { builtinDir: input.builtinDir } : {}) }));
+  let graph: BlockDeviceGraph | undefined;
   if (plan) {
-    ctx.plan = plan;
     for (const w of plan.warnings) log.warn(w);
     log.info(`elements: ${plan.elements.map((e) => e.name).join(' ')}`);
     // DIB's own elements that cannot work here, and a release debootstrap cannot build
-    await bad.check(() => checkUnsupportedDibElements(plan.elements, ctx.builtinDir));
-    await bad.check(() => checkDebootstrapRelease(plan.elements, ctx.hostEnv, ctx.builtinDir));
+    await bad.check(() => checkUnsupportedDibElements(plan.elements, input.builtinDir));
+    await bad.check(() => checkDebootstrapRelease(plan.elements, input.hostEnv, input.builtinDir));
     await bad.check(() => checkElementFiles(plan.elements));
-    bad.sync(() => checkCloudInitDatasources(plan.elements, ctx.hostEnv, 'environment'));
-    ctx.blockDeviceConfig = { text: plan.blockDeviceConfig.text, source: plan.blockDeviceConfig.description };
-    const params = { ...rootFsParams(ctx), ...explicitImageSize(ctx), forBuild: true };
-    ctx.graph = await bad.check(() => loadBlockDeviceConfig(need(ctx.blockDeviceConfig, 'config').text, need(ctx.blockDeviceConfig, 'config').source, params));
+    bad.sync(() => checkCloudInitDatasources(plan.elements, input.hostEnv, 'environment'));
+    const params = { ...rootFsParams(input), ...explicitImageSize(input), forBuild: true };
+    graph = await bad.check(() => loadBlockDeviceConfig(plan.blockDeviceConfig.text, plan.blockDeviceConfig.description, params));
   }
   // the rest of the input (DIB_* numbers, outputs, where the build writes)
-  await checkBuildInputs(ctx, bad);
+  await checkBuildInputs(input, bad);
   // the network check of the distro comes last and only for an otherwise good input: it takes seconds
-  if (plan && bad.count === 0) await bad.check(() => checkDistroSettings(ctx, plan));
-  bad.throwIfAny();
-  ctx.planKey = await computePlanKey(ctx.opts, need(ctx.plan, 'plan'), ctx.hostEnv);
-  log.info(`plan key: ${ctx.planKey}`);
+  if (plan && bad.count === 0) await bad.check(() => checkDistroSettings(input, plan));
+  // the plan and the graph are undefined only when their check collected a problem
+  const checked = bad.valuesOrThrow({ plan, graph });
+  const planKey = await computePlanKey(input.opts, checked.plan, input.hostEnv);
+  log.info(`plan key: ${planKey}`);
+  return { ...input, ...checked, planKey };
 }
 
 /** The root filesystem settings DIB passes as block-device params (FS_TYPE, ROOT_LABEL), with where each came from. */
-export function rootFsParams(ctx: BuildContext): Pick<BlockDeviceParams, 'rootFsType' | 'rootLabel' | 'rootParamOrigins'> {
+export function rootFsParams(ctx: BuildInput): Pick<BlockDeviceParams, 'rootFsType' | 'rootLabel' | 'rootParamOrigins'> {
   const fsType = ctx.hostEnv['FS_TYPE'] || undefined;
   const envLabel = ctx.hostEnv['ROOT_LABEL'] || undefined;
   const label = ctx.opts.rootLabel ?? envLabel;
@@ -82,52 +84,49 @@ export function rootFsParams(ctx: BuildContext): Pick<BlockDeviceParams, 'rootFs
 }
 
 /** The image size in bytes when --image-size or DIB_IMAGE_SIZE gives it (partitions are checked against it). */
-function explicitImageSize(ctx: BuildContext): { imageSize?: number } {
+function explicitImageSize(ctx: BuildInput): { imageSize?: number } {
   const env = ctx.hostEnv['DIB_IMAGE_SIZE'];
   const gb = ctx.opts.imageSizeGB ?? (env && /^\s*(\d+\.?\d*|\.\d+)\s*$/.test(env) && Number(env) > 0 ? Number(env) : undefined);
   return gb === undefined ? {} : { imageSize: Math.ceil((gb * 1024 * 1024) / 64) * 64 * 1024 };
 }
 
 /** Filesystem types the block-device config makes. */
-export function filesystemTypes(ctx: BuildContext): string[] {
-  return mkfsTypes(need(ctx.graph, 'block-device graph'), rootFsParams(ctx).rootFsType);
+export function filesystemTypes(planned: PlannedBuild): string[] {
+  return mkfsTypes(planned.graph, rootFsParams(planned).rootFsType);
 }
 
-export async function checkBuildHostTools(ctx: BuildContext): Promise<void> {
-  const plan = need(ctx.plan, 'plan');
-  const builtin = await isBuiltin(ctx.builtinDir);
+export async function checkBuildHostTools(planned: PlannedBuild): Promise<void> {
+  const { plan } = planned;
+  const builtin = await isBuiltin(planned.builtinDir);
   await checkHostTools({
     elements: plan.elements.map((e) => e.name),
     dibElements: plan.elements.filter((e) => !builtin(e)).map((e) => e.name),
-    types: ctx.opts.types,
-    fsTypes: filesystemTypes(ctx),
+    types: planned.opts.types,
+    fsTypes: filesystemTypes(planned),
     extra: await hookHostTools(plan.hooks),
   });
 }
 
-export async function makeWorkspace(ctx: BuildContext): Promise<void> {
-  const noTmpfs = workspaceNoTmpfs(ctx.opts, ctx.hostEnv);
-  const ws = await createWorkspace(ctx.release, { noTmpfs, minTmpfsGB: workspaceMinTmpfsGB(ctx.opts, ctx.hostEnv), parent: ctx.hostEnv['TMP_DIR'] || undefined });
-  persistReleaseStack(ctx.release, ws.dir, ws.dir);
-  ctx.workspace = ws;
-  const cache = imageCacheDir(ctx.opts.imageCache, ctx.hostEnv);
-  await mkdir(cache, { recursive: true });
-  ctx.imageCache = cache;
-  const plan = need(ctx.plan, 'plan');
-  ctx.env = hookEnvironment({ opts: ctx.opts, plan, hostEnv: ctx.hostEnv, workspace: ws, imageCache: cache, argv: process.argv.slice(2) });
+export async function makeWorkspace(planned: PlannedBuild): Promise<WorkspaceBuild> {
+  const { opts, hostEnv, release } = planned;
+  const noTmpfs = workspaceNoTmpfs(opts, hostEnv);
+  const workspace = await createWorkspace(release, { noTmpfs, minTmpfsGB: workspaceMinTmpfsGB(opts, hostEnv), parent: hostEnv['TMP_DIR'] || undefined });
+  persistReleaseStack(release, workspace.dir, workspace.dir);
+  const imageCache = imageCacheDir(opts.imageCache, hostEnv);
+  await mkdir(imageCache, { recursive: true });
+  const env = hookEnvironment({ opts, plan: planned.plan, hostEnv, workspace, imageCache, argv: process.argv.slice(2) });
+  return { ...planned, workspace, imageCache, env };
 }
 
 /** Merges the elements into TMP_HOOKS_PATH and writes the package-installs lists. */
-export async function prepareHooks(ctx: BuildContext): Promise<void> {
-  const plan = need(ctx.plan, 'plan');
-  const ws = need(ctx.workspace, 'workspace');
+export async function prepareHooks(build: WorkspaceBuild): Promise<HookedBuild> {
+  const { plan, workspace: ws } = build;
   await mergeHooksDir(plan.elements, ws.hooksPath);
   const envFiles = plan.hooks.environment.map((f) => join(ws.hooksPath, 'environment.d', f.file));
-  const sourced = await sourcedEnvironment(envFiles, need(ctx.env, 'environment'));
-  ctx.sourcedEnv = sourced;
+  const sourced = await sourcedEnvironment(envFiles, build.env);
   checkCloudInitDatasources(plan.elements, sourced, 'environment.d');
   const pkgMaps = await loadPkgMaps(plan.elements, sourced);
-  const lists = await computePackageLists(plan.elements, dibArch(ctx.opts.arch), sourced, pkgMaps);
+  const lists = await computePackageLists(plan.elements, dibArch(build.opts.arch), sourced, pkgMaps);
   await writePackageLists(lists, ws.hooksPath);
   await writePkgMaps(pkgMaps, ws.hooksPath);
   for (const [kind, byPhase] of Object.entries(lists)) {
@@ -135,4 +134,5 @@ export async function prepareHooks(ctx: BuildContext): Promise<void> {
       if (pkgs.length > 0) log.info(`package-installs ${phase} ${kind}: ${pkgs.join(' ')}`);
     }
   }
+  return { ...build, sourcedEnv: sourced };
 }

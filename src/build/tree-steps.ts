@@ -6,8 +6,8 @@ import { readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { blockDeviceFailed, noOperatingSystem } from '../errors.js';
 import { PHASE_CONTRACT, type Phase } from '../elements/phases.js';
-import { need, type BuildContext } from './context.js';
-import { enterChroot, IN_TARGET_HOOKS } from './chroot.js';
+import type { HookedBuild, HookStage } from './context.js';
+import { enterChroot, IN_TARGET_HOOKS, type ChrootSession } from './chroot.js';
 import { breakPhaseName, checkBreak } from './dib-compat-break.js';
 import { hooksManageAptCache } from './dib-compat-mounts.js';
 import { useHostResolvConf } from './resolv-conf.js';
@@ -15,19 +15,18 @@ import { runHookScript, runPhase, type HookRunContext } from './run-hooks.js';
 import { log, withStep } from '../log.js';
 import { harvestAptArchives, seedAptArchives } from './apt-cache.js';
 
-function hookContext(ctx: BuildContext): HookRunContext {
-  const ws = need(ctx.workspace, 'workspace');
-  return { root: ws.mountPath, hooksPath: ws.hooksPath, environment: need(ctx.plan, 'plan').hooks.environment, env: need(ctx.env, 'environment') };
+function hookContext(stage: HookedBuild): HookRunContext {
+  const ws = stage.workspace;
+  return { root: ws.mountPath, hooksPath: ws.hooksPath, environment: stage.plan.hooks.environment, env: stage.env };
 }
 
 /** Variables of one phase beyond the build's: TARGET_ROOT for root.d and cleanup.d, the block device from pre-finalise.d on. */
-export function phaseVariables(ctx: BuildContext, phase: Phase): Record<string, string> {
+export function phaseVariables(stage: HookStage, phase: Phase): Record<string, string> {
   const vars: Record<string, string> = {};
-  const ws = need(ctx.workspace, 'workspace');
-  if (PHASE_CONTRACT[phase].env.includes('TARGET_ROOT')) vars['TARGET_ROOT'] = ws.mountPath;
-  if (ctx.imageSize) vars['DIB_IMAGE_SIZE'] = String(ctx.imageSize.bytes / 1024);
-  if (ctx.blockDevice) {
-    const v = ctx.blockDevice.values();
+  if (PHASE_CONTRACT[phase].env.includes('TARGET_ROOT')) vars['TARGET_ROOT'] = stage.workspace.mountPath;
+  if (stage.imageSize) vars['DIB_IMAGE_SIZE'] = String(stage.imageSize.bytes / 1024);
+  if (stage.blockDevice) {
+    const v = stage.blockDevice.values();
     vars['IMAGE_BLOCK_DEVICE'] = v.imageBlockDevice;
     vars['IMAGE_BLOCK_DEVICES'] = v.imageBlockDevices;
     vars['DIB_ROOT_LABEL'] = v.rootLabel;
@@ -39,26 +38,26 @@ export function phaseVariables(ctx: BuildContext, phase: Phase): Record<string, 
 }
 
 /** One phase's hooks between DIB's `break=before-<phase>` and `after-<phase>` points (see dib-compat-break.ts). */
-export async function runHooksOf(ctx: BuildContext, phase: Phase): Promise<void> {
+export async function runHooksOf(stage: HookStage, phase: Phase): Promise<void> {
   const name = breakPhaseName(phase);
-  const place = (point: string) => ({ point, inChroot: PHASE_CONTRACT[phase].inChroot, root: need(ctx.workspace, 'workspace').mountPath, env: { ...need(ctx.env, 'environment'), ...phaseVariables(ctx, phase) } });
-  await checkBreak(place(`before-${name}`), ctx.hostEnv);
+  const place = (point: string) => ({ point, inChroot: PHASE_CONTRACT[phase].inChroot, root: stage.workspace.mountPath, env: { ...stage.env, ...phaseVariables(stage, phase) } });
+  await checkBreak(place(`before-${name}`), stage.hostEnv);
   try {
-    await runPhaseHooks(ctx, phase);
+    await runPhaseHooks(stage, phase);
   } catch (e) {
-    await checkBreak({ ...place('after-error'), inChroot: PHASE_CONTRACT[phase].inChroot && !ctx.hostEnv['break_outside_target'] }, ctx.hostEnv);
+    await checkBreak({ ...place('after-error'), inChroot: PHASE_CONTRACT[phase].inChroot && !stage.hostEnv['break_outside_target'] }, stage.hostEnv);
     throw e;
   }
-  await checkBreak(place(`after-${name}`), ctx.hostEnv);
+  await checkBreak(place(`after-${name}`), stage.hostEnv);
 }
 
-async function runPhaseHooks(ctx: BuildContext, phase: Phase): Promise<void> {
-  const hooks = need(ctx.plan, 'plan').hooks.phases[phase];
-  if (phase !== 'block-device.d') return runPhase(hookContext(ctx), phase, hooks, phaseVariables(ctx, phase));
+async function runPhaseHooks(stage: HookStage, phase: Phase): Promise<void> {
+  const hooks = stage.plan.hooks.phases[phase];
+  if (phase !== 'block-device.d') return runPhase(hookContext(stage), phase, hooks, phaseVariables(stage, phase));
   // DIB's legacy interface: a block-device.d hook printing IMAGE_BLOCK_DEVICE=… replaces the whole
   // block-device layer. tsdib does not support it; say so instead of silently building something else.
   const legacy: string[] = [];
-  await runPhase(hookContext(ctx), phase, hooks, phaseVariables(ctx, phase), (line, hook) => {
+  await runPhase(hookContext(stage), phase, hooks, phaseVariables(stage, phase), (line, hook) => {
     if (/^IMAGE_BLOCK_DEVICE=/.test(line)) legacy.push(`${hook.element}/${phase}/${hook.script}`);
   });
   if (legacy.length > 0) {
@@ -70,9 +69,9 @@ async function runPhaseHooks(ctx: BuildContext, phase: Phase): Promise<void> {
 }
 
 /** root.d, then DIB's check that it produced a tree. */
-export async function runRootPhase(ctx: BuildContext): Promise<void> {
-  await runHooksOf(ctx, 'root.d');
-  const root = need(ctx.workspace, 'workspace').mountPath;
+export async function runRootPhase(build: HookedBuild): Promise<void> {
+  await runHooksOf(build, 'root.d');
+  const root = build.workspace.mountPath;
   const names = (await readdir(root)).filter((n) => n !== 'lost+found' && n !== 'tmp');
   if (names.length === 0) {
     throw noOperatingSystem('root.d made no root tree: no element created files in TARGET_ROOT', {
@@ -82,40 +81,47 @@ export async function runRootPhase(ctx: BuildContext): Promise<void> {
   }
 }
 
-/** Binds /proc, /sys, /dev, the hooks and the apt cache into the tree; blocks daemons. */
-export async function enterBuildChroot(ctx: BuildContext, opts: { useHostResolver: boolean }): Promise<void> {
-  const ws = need(ctx.workspace, 'workspace');
-  if (opts.useHostResolver) await useHostResolvConf(ws.mountPath);
-  // one archive cache per distribution and release: the same file name can hold different builds
-  const sourced = ctx.sourcedEnv ?? {};
-  const key = `${sourced['DISTRO_NAME'] || 'unknown'}-${sourced['DIB_RELEASE'] || 'unknown'}-${need(ctx.env, 'environment')['ARCH']}`;
-  let aptCache: string | undefined;
-  if (ctx.hostEnv['DIB_APT_LOCAL_CACHE'] !== '0' && !ctx.opts.noCache && !(await hooksManageAptCache(ctx, ws.mountPath))) {
-    ctx.aptCacheDir = join(need(ctx.imageCache, 'image cache'), 'apt-archives', key);
-    aptCache = join(ws.dir, 'apt-archives');
-    await seedAptArchives(ctx.aptCacheDir, aptCache);
-  }
-  ctx.chroot = await enterChroot(ctx.release, ws.mountPath, { hooksPath: ws.hooksPath, ...(aptCache ? { aptCache } : {}) });
+/** An entered chroot: its session, and the apt archive cache its downloads go back to on leaving (apt-cache.ts). */
+export interface BuildChroot {
+  readonly session: ChrootSession;
+  readonly aptCacheDir: string | undefined;
 }
 
-export async function leaveBuildChroot(ctx: BuildContext): Promise<void> {
-  await ctx.chroot?.leave();
-  ctx.chroot = undefined;
-  if (ctx.aptCacheDir) {
-    const ws = need(ctx.workspace, 'workspace');
-    const n = await harvestAptArchives(join(ws.dir, 'apt-archives'), ctx.aptCacheDir);
-    if (n > 0) log.info(`${n} downloaded package(s) kept in ${ctx.aptCacheDir}`);
+/** Binds /proc, /sys, /dev, the hooks and the apt cache into the tree; blocks daemons. */
+export async function enterBuildChroot(build: HookedBuild, opts: { useHostResolver: boolean }): Promise<BuildChroot> {
+  const ws = build.workspace;
+  if (opts.useHostResolver) await useHostResolvConf(ws.mountPath);
+  // one archive cache per distribution and release: the same file name can hold different builds
+  const sourced = build.sourcedEnv;
+  const key = `${sourced['DISTRO_NAME'] || 'unknown'}-${sourced['DIB_RELEASE'] || 'unknown'}-${build.env['ARCH']}`;
+  let aptCacheDir: string | undefined;
+  let aptCache: string | undefined;
+  // the release stack lives as long as the build: what hooks did to the apt cache holds for both chroots
+  if (build.hostEnv['DIB_APT_LOCAL_CACHE'] !== '0' && !build.opts.noCache && !(await hooksManageAptCache(build.release, ws.mountPath))) {
+    aptCacheDir = join(build.imageCache, 'apt-archives', key);
+    aptCache = join(ws.dir, 'apt-archives');
+    await seedAptArchives(aptCacheDir, aptCache);
+  }
+  const session = await enterChroot(build.release, ws.mountPath, { hooksPath: ws.hooksPath, ...(aptCache ? { aptCache } : {}) });
+  return { session, aptCacheDir };
+}
+
+export async function leaveBuildChroot(build: HookedBuild, chroot: BuildChroot): Promise<void> {
+  await chroot.session.leave();
+  if (chroot.aptCacheDir) {
+    const ws = build.workspace;
+    const n = await harvestAptArchives(join(ws.dir, 'apt-archives'), chroot.aptCacheDir);
+    if (n > 0) log.info(`${n} downloaded package(s) kept in ${chroot.aptCacheDir}`);
     await rm(join(ws.dir, 'apt-archives'), { recursive: true, force: true });
-    ctx.aptCacheDir = undefined;
   }
 }
 
 /** `-p` packages, installed with install-packages in the chroot after install.d (DIB). */
-export async function installExtraPackages(ctx: BuildContext): Promise<void> {
-  const packages = ctx.opts.packages;
+export async function installExtraPackages(build: HookedBuild): Promise<void> {
+  const packages = build.opts.packages;
   if (packages.length === 0) return;
   await withStep(`install -p packages: ${packages.join(' ')}`, async () => {
     // `install-packages` is on the chroot's PATH (/usr/local/bin, put there by install-bin)
-    await runHookScript(hookContext(ctx), { element: '(-p)', phase: 'install.d', script: 'install-packages', inChroot: true, target: `${IN_TARGET_HOOKS}/bin/install-packages`, args: packages }, {});
+    await runHookScript(hookContext(build), { element: '(-p)', phase: 'install.d', script: 'install-packages', inChroot: true, target: `${IN_TARGET_HOOKS}/bin/install-packages`, args: packages }, {});
   });
 }
