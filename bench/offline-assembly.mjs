@@ -95,7 +95,7 @@ if (!existsSync(join(tree, 'etc'))) {
 }
 rmSync(join(tree, 'lost+found'), { recursive: true, force: true });
 
-// DIB's size rule (src/build/image-size.ts): tree usage / 0.6, + 64 MiB journal, + fixed partitions, to 64 KiB
+// DIB's size rule (src/pipeline/image-size.ts): tree usage / 0.6, + 64 MiB journal, + fixed partitions, to 64 KiB
 const treeKiB = Number(execFileSync('du', ['-sk', '-x', tree], { encoding: 'utf8' }).split('\t')[0]);
 const fixed = LAYOUT === 'mbr' ? 64 : 1 + 64 + 256;
 const imageSize = Math.ceil(((treeKiB * 1024) / 0.6 + (64 + fixed) * 1024 * 1024) / 65536) * 65536;

@@ -1,7 +1,7 @@
 /**
  * The build flags of DIB's `disk-image-create`, shared by the build command and `tsdib plan`:
  * `addBuildOptions` declares them on a yargs command, `toBuildOptions` checks the values and maps
- * them to the engine's typed BuildOptions (src/build/options.ts). Bad values are FLAG_INVALID
+ * them to the engine's typed BuildOptions (src/pipeline/options.ts). Bad values are FLAG_INVALID
  * (exit 2) with one clear message. docs/cli.md documents each flag and where tsdib differs from DIB.
  */
 import { resolve } from 'node:path';
@@ -14,8 +14,8 @@ import { parseReference } from '../registry/reference.js';
 import { closestName } from '../elements/did-you-mean.js';
 import { hostArch } from '../elements/host-arch.js';
 import { OUTPUT_TYPES } from '../output/writers.js';
-import { NUMBER_RULES, numberProblem, type NumberRule } from '../build/number-rules.js';
-import type { BuildOptions, OutputType } from '../build/options.js';
+import { NUMBER_RULES, numberProblem, type NumberRule } from '../pipeline/number-rules.js';
+import type { BuildOptions, OutputType } from '../pipeline/options.js';
 
 /** Architectures `-a` accepts (Debian names and the kernel/RPM spellings DIB's YAML front-end allows). */
 export const ARCHES = ['amd64', 'x86_64', 'i386', 'arm64', 'aarch64', 'armhf', 'ppc64el', 'ppc64le', 'ppc64', 'powerpc', 's390x', 'riscv64'] as const;

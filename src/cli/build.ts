@@ -17,8 +17,8 @@ export function buildCommand(cli: Argv): Argv {
         throw e;
       });
       const { configureLog, openLogfile, stepTimings } = await import('../log.js');
-      const { newBuildLogFile } = await import('../build/build-log-file.js');
-      const { imageCacheDir } = await import('../build/cache-store.js');
+      const { newBuildLogFile } = await import('../pipeline/build-log-file.js');
+      const { imageCacheDir } = await import('../pipeline/cache/cache-store.js');
       // without --logfile the whole log still goes somewhere: the screen shows only part of it; it is
       // written from the first step that does work, so that refused input leaves no file
       const defaultLog = newBuildLogFile(imageCacheDir(opts.imageCache, process.env), opts.imageName);
@@ -27,7 +27,7 @@ export function buildCommand(cli: Argv): Argv {
       // as DIB's "Output logs going to: FILE"
       if (opts.logfile) process.stderr.write(`log: ${opts.logfile}\n`);
       const events = opts.jsonEvents ? writeJsonEvents(opts.jsonEvents) : undefined;
-      const { buildImage } = await import('../build/pipeline.js');
+      const { buildImage } = await import('../pipeline/pipeline.js');
       const result = await buildImage(opts).catch((e: unknown) => {
         events?.error(e);
         // a bad input is said in full by its error; a failure's details (hook output) are in the log

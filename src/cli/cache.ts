@@ -20,7 +20,7 @@ export function cacheCommand(cli: Argv): Argv {
         'list the phase snapshots, newest use first',
         (l) => l.option('json', { type: 'boolean', default: false, describe: 'print the entries as JSON' }),
         async (argv) => {
-          const { imageCacheDir, listEntries, phaseCacheDir } = await import('../build/cache-store.js');
+          const { imageCacheDir, listEntries, phaseCacheDir } = await import('../pipeline/cache/cache-store.js');
           const dir = phaseCacheDir(imageCacheDir(argv['image-cache'], process.env));
           const entries = await listEntries(dir);
           if (argv.json) {
@@ -46,8 +46,8 @@ export function cacheCommand(cli: Argv): Argv {
         async (argv) => {
           const keep = count(argv.keep, '--keep', { integer: true });
           const maxAgeDays = count(argv['max-age'], '--max-age', { integer: false });
-          const { imageCacheDir } = await import('../build/cache-store.js');
-          const { pruneCache } = await import('../build/cache-prune.js');
+          const { imageCacheDir } = await import('../pipeline/cache/cache-store.js');
+          const { pruneCache } = await import('../pipeline/cache/cache-prune.js');
           const cache = imageCacheDir(argv['image-cache'], process.env);
           const removed = await pruneCache(cache, { all: argv.all, keep: keep ?? (maxAgeDays === undefined ? 3 : undefined), maxAgeDays, dryRun: argv['dry-run'] });
           const verb = argv['dry-run'] ? 'would remove' : 'removed';

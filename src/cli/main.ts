@@ -2,7 +2,7 @@
 /**
  * The tsdib command line. This file alone prints errors and chooses the exit code:
  * 0 ok, 1 build failed, 2 bad input, 130/143 interrupted. Commands live one per file in src/cli/
- * and map argv to typed options; the work is done in src/build, src/elements, src/blockdevice.
+ * and map argv to typed options; the work is done in src/pipeline, src/elements, src/blockdevice.
  */
 import { realpathSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';

@@ -1,13 +1,13 @@
 import type { Argv } from 'yargs';
-import type { BuildOptions } from '../build/options.js';
+import type { BuildOptions } from '../pipeline/options.js';
 import { addBuildOptions, toBuildOptions } from './build-options.js';
 
 /** What `tsdib plan --json` prints for these options (docs/cli.md's example is made by this too). */
 export async function planJson(opts: BuildOptions, env: Readonly<Record<string, string | undefined>>): Promise<object> {
   const { makePlan } = await import('../elements/plan.js');
   const { planToJson } = await import('../elements/plan-format.js');
-  const { planPhaseCache } = await import('../build/cache-plan.js');
-  const { computePlanKey } = await import('../build/plan-key.js');
+  const { planPhaseCache } = await import('../pipeline/cache/cache-plan.js');
+  const { computePlanKey } = await import('../pipeline/plan-key.js');
   const plan = await makePlan({ ...opts, env });
   return { ...planToJson(plan), planKey: await computePlanKey(opts, plan, env), phaseCache: await planPhaseCache(opts, plan, env) };
 }
@@ -31,9 +31,9 @@ export function planCommand(cli: Argv): Argv {
       }
       const { makePlan } = await import('../elements/plan.js');
       const { formatPlan } = await import('../elements/plan-format.js');
-      const { formatPhaseCachePlan, planPhaseCache } = await import('../build/cache-plan.js');
+      const { formatPhaseCachePlan, planPhaseCache } = await import('../pipeline/cache/cache-plan.js');
       const plan = await makePlan({ ...opts, env: process.env });
-      const { computePlanKey } = await import('../build/plan-key.js');
+      const { computePlanKey } = await import('../pipeline/plan-key.js');
       const planKey = await computePlanKey(opts, plan, process.env);
       process.stdout.write(`${formatPlan(plan)}\n${formatPhaseCachePlan(await planPhaseCache(opts, plan, process.env))}Plan key: ${planKey}\n`);
     },

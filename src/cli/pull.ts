@@ -13,7 +13,7 @@ export function pullCommand(cli: Argv): Argv {
     async (argv) => {
       const { resolve } = await import('node:path');
       const { parseReference } = await import('../registry/reference.js');
-      const { writableDirProblem } = await import('../build/check-inputs.js');
+      const { writableDirProblem } = await import('../pipeline/check-inputs.js');
       const { outputPathInvalid } = await import('../errors.js');
       const ref = parseReference(String(argv.ref), 'tsdib pull');
       const out = resolve(String(argv.o));

@@ -1,5 +1,5 @@
 /**
- * The shape of a package-installs.yaml/.json (DIB's format, computed in src/build/package-installs.ts):
+ * The shape of a package-installs.yaml/.json (DIB's format, computed in src/pipeline/package-installs.ts):
  * a map of package name → nothing, a map of options, or a list of such maps. Checked before the
  * build so a typo is reported with the package and key instead of failing in a phase. `when`
  * values are only checked for form here: their variables are known once environment.d is sourced.

@@ -4,7 +4,7 @@
  * rather than written. `--checksum` adds `<file>.md5` and `<file>.sha256`. Unlike DIB, `-t tar,tgz`
  * keeps both files (DIB's tgz step removes the tar).
  */
-import type { BuildOptions, OutputType } from '../build/options.js';
+import type { BuildOptions, OutputType } from '../pipeline/options.js';
 import { OUTPUT_WRITERS } from '../output/writers.js';
 
 export interface PlanOutput {

@@ -4,7 +4,7 @@
  * files, the block-device config source and the output files. The build runner uses the same plan.
  */
 import { findBlockDeviceConfigSource, type BlockDeviceConfigSource } from '../blockdevice/config-source.js';
-import type { BuildOptions } from '../build/options.js';
+import type { BuildOptions } from '../pipeline/options.js';
 import type { Element } from './element.js';
 import { collectHooks, describeSkipped, type HookPlan } from './hooks.js';
 import { planOutputs, type PlanOutput } from './plan-outputs.js';

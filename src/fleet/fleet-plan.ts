@@ -3,8 +3,8 @@
  * already in the registry. A job is built only when its key is not there, so an unchanged fleet
  * builds nothing. The JSON form is a CI matrix (`{"include": [...]}`, docs/fleet.md).
  */
-import { isNeverKeyed } from '../build/key-variables.js';
-import { computePlanKey } from '../build/plan-key.js';
+import { isNeverKeyed } from '../pipeline/cache/key-variables.js';
+import { computePlanKey } from '../pipeline/plan-key.js';
 import { toBuildOptions } from '../cli/build-options.js';
 import { makePlan } from '../elements/plan.js';
 import { RegistryClient } from '../registry/registry-client.js';

@@ -38,7 +38,7 @@ async function wantedTools(opts: DoctorOptions): Promise<{ tools: HostTool[]; wh
   parseTypes(opts.types);
   if (opts.elements.length === 0) return { tools: [...CORE_TOOLS], what: opts.forTests ? 'the test suite' : 'every build' };
   const buildOpts = await toBuildOptions({ elements: opts.elements, ...(opts.types !== undefined ? { t: opts.types } : {}) });
-  const { toolsForBuild } = await import('../build/build-tools.js');
+  const { toolsForBuild } = await import('../pipeline/build-tools.js');
   const build = await toolsForBuild(buildOpts, process.env);
   log.info(`doctor: elements ${build.elements.join(' ')}; outputs ${buildOpts.types.join(',')}; filesystems ${build.fsTypes.join(',') || 'none'}`);
   return { tools: build.tools, what: `tsdib ${opts.elements.join(' ')} -t ${buildOpts.types.join(',')}` };

@@ -6,7 +6,7 @@
  */
 import { access, constants, readFile, stat, writeFile } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
-import { writableDirProblem } from '../build/check-inputs.js';
+import { writableDirProblem } from '../pipeline/check-inputs.js';
 import { bootFailed, flagInvalid } from '../errors.js';
 import { requireTools } from '../host/doctor.js';
 import { t } from '../host/host-tools.js';

@@ -17,7 +17,7 @@ export function dibTreeMissing(): string | undefined {
 
 // Not DIB_DEBOOTSTRAP_CACHE: tsdib's phase cache already skips root.d (debootstrap) when nothing
 // changed. (DIB writes its tarball in place; tsdib runs that hook under a lock in DIB_IMAGE_CACHE
-// when the tarball is in play, so concurrent builds do not tear it: src/build/run-hooks.ts.)
+// when the tarball is in play, so concurrent builds do not tear it: src/pipeline/run-hooks.ts.)
 /** DIB's tree on ELEMENTS_PATH. */
 export const DIB_TREE_ENV: Readonly<Record<string, string>> = { ELEMENTS_PATH: DIB_ELEMENTS };
 

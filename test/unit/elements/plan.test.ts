@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { BuildOptions } from '../../../src/build/options.js';
+import type { BuildOptions } from '../../../src/pipeline/options.js';
 import { makePlan } from '../../../src/elements/plan.js';
 import { formatPlan, planToJson } from '../../../src/elements/plan-format.js';
 import { planOutputs } from '../../../src/elements/plan-outputs.js';

@@ -16,7 +16,7 @@ import { recordPackages, writeBuildManifest } from './manifest-step.js';
 import { writeDiskOutputs, writeTreeOutputs } from './output-steps.js';
 import { checkBuildHostTools, makeWorkspace, planBuild, prepareHooks } from './prepare.js';
 import { enterBuildChroot, installExtraPackages, leaveBuildChroot, runHooksOf, runRootPhase } from './tree-steps.js';
-import { lookUpPhaseCache, restoreSnapshot, savePhaseCache } from './phase-cache.js';
+import { lookUpPhaseCache, restoreSnapshot, savePhaseCache } from './cache/phase-cache.js';
 
 /** The build's step names, in order (docs/build-flow.md and `tsdib plan` use the same names). */
 export const BUILD_STEPS = [

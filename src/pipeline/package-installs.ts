@@ -8,7 +8,7 @@
  * Entry forms (as DIB): `pkg:` (null or ''), `pkg: {phase, uninstall, build-only, arch, not-arch,
  * when, installtype, dib_python_version}`, or `pkg: [ {…}, {…} ]` (each item is considered on its
  * own). `build-only` puts the package on both lists of its phase (installed, then removed by the
- * phase's uninstall hook). DIB's semantics, tested in test/unit/build/package-installs-dib.test.ts;
+ * phase's uninstall hook). DIB's semantics, tested in test/unit/pipeline/package-installs-dib.test.ts;
  * deliberate differences (`uninstall: false`, arch names with spaces) in docs/dib-differences.md.
  * Names are translated by the declaring element's pkg-map (pkg-map.ts) for DISTRO_NAME/DIB_RELEASE.
  */

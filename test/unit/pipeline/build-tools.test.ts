@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { toBuildOptions } from '../../../src/cli/build-options.js';
-import { toolsForBuild } from '../../../src/build/build-tools.js';
+import { toolsForBuild } from '../../../src/pipeline/build-tools.js';
 
 const env = { ...process.env, DIB_BLOCK_DEVICE_CONFIG: undefined, ELEMENTS_PATH: undefined, FS_TYPE: undefined };
 const toolsOf = async (elements: string[], t?: string) =>

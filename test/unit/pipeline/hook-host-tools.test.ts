@@ -2,7 +2,7 @@ import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { hookHostTools, hooksCallingSudo } from '../../../src/build/hook-host-tools.js';
+import { hookHostTools, hooksCallingSudo } from '../../../src/pipeline/hook-host-tools.js';
 import type { Hook, HookPlan } from '../../../src/elements/hooks.js';
 import { PHASES, type Phase } from '../../../src/elements/phases.js';
 

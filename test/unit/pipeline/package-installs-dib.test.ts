@@ -1,8 +1,8 @@
 // DIB's package-installs semantics (diskimage-builder's elements/package-installs/tests/
 // test_package_squash.py and bin/package-installs-squash), as cases of our own against
-// src/build/package-installs.ts. DIB's ARCH for an x86_64 build is `amd64`.
+// src/pipeline/package-installs.ts. DIB's ARCH for an x86_64 build is `amd64`.
 import { afterAll, describe, expect, it } from 'vitest';
-import { computePackageLists, type PackageLists } from '../../../src/build/package-installs.js';
+import { computePackageLists, type PackageLists } from '../../../src/pipeline/package-installs.js';
 import { packageInstallsElement, removeTestElements } from '../../helpers/package-installs-element.js';
 
 afterAll(removeTestElements);

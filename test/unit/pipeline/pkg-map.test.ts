@@ -3,8 +3,8 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { computePackageLists } from '../../../src/build/package-installs.js';
-import { loadPkgMaps, mapPackage, parsePkgMap, resolvePkgMap, writePkgMaps } from '../../../src/build/pkg-map.js';
+import { computePackageLists } from '../../../src/pipeline/package-installs.js';
+import { loadPkgMaps, mapPackage, parsePkgMap, resolvePkgMap, writePkgMaps } from '../../../src/pipeline/pkg-map.js';
 import { REPO_ROOT } from '../../helpers/cli.js';
 import { packageInstallsElement, removeTestElements } from '../../helpers/package-installs-element.js';
 

@@ -3,12 +3,12 @@
  * not, which inputs differ from the newest entry. The hooks' environment is rebuilt as the build's
  * `workspace` step makes it (prepare.ts); the workspace paths it lacks are not in the key.
  */
-import type { BuildOptions } from './options.js';
-import type { Plan } from '../elements/plan.js';
+import type { BuildOptions } from '../options.js';
+import type { Plan } from '../../elements/plan.js';
 import { cacheKey, cacheKeyInputs } from './cache-key.js';
 import { imageCacheDir, phaseCacheDir } from './cache-store.js';
 import { cacheGroup, decide, phaseCacheDisabled } from './phase-cache.js';
-import { plannedHookEnvironment } from './planned-hook-environment.js';
+import { plannedHookEnvironment } from '../planned-hook-environment.js';
 
 export interface PhaseCachePlan {
   dir: string;

@@ -18,7 +18,7 @@ import { checkDistroSettings } from './distro-check.js';
 import { checkElementFiles } from './element-files-check.js';
 import { checkRunsAsRoot } from './host-user.js';
 import type { BuildInput, HookedBuild, PlannedBuild, WorkspaceBuild } from './context.js';
-import { imageCacheDir } from './cache-store.js';
+import { imageCacheDir } from './cache/cache-store.js';
 import { dibArch, hookEnvironment, workspaceMinTmpfsGB, workspaceNoTmpfs } from './hook-environment.js';
 import { mkfsTypes } from './build-tools.js';
 import { checkHostTools } from './host-check.js';

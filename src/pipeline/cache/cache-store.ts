@@ -8,7 +8,7 @@
 import { lstat, readdir, readFile, rename, rm, stat, utimes, writeFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { processAlive } from '../host/processes.js';
+import { processAlive } from '../../host/processes.js';
 import type { CacheKeyInputs } from './cache-key.js';
 
 export const PHASE_CACHE_DIR = 'phase-cache';

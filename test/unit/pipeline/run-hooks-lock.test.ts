@@ -6,7 +6,7 @@ import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, wr
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { hookLock, runHookScript } from '../../../src/build/run-hooks.js';
+import { hookLock, runHookScript } from '../../../src/pipeline/run-hooks.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'tsdib-hook-lock-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));

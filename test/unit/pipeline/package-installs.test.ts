@@ -1,5 +1,5 @@
 import { afterAll, describe, expect, it } from 'vitest';
-import { computePackageLists, whenHolds } from '../../../src/build/package-installs.js';
+import { computePackageLists, whenHolds } from '../../../src/pipeline/package-installs.js';
 import { packageInstallsElement as element, removeTestElements } from '../../helpers/package-installs-element.js';
 
 afterAll(removeTestElements);

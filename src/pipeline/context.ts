@@ -17,7 +17,7 @@ import type { Plan } from '../elements/plan.js';
 import type { ReleaseStack } from '../host/release-stack.js';
 import type { ImageSize } from './image-size.js';
 import type { BuildOptions } from './options.js';
-import type { PhaseCacheState } from './phase-cache-state.js';
+import type { PhaseCacheState } from './cache/phase-cache-state.js';
 import type { Workspace } from './workspace.js';
 
 /** What a build starts from: its options, the release stack, and the caller's environment. */

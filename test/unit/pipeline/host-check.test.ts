@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { toolsFor } from '../../../src/build/host-check.js';
+import { toolsFor } from '../../../src/pipeline/host-check.js';
 
 const commands = (o: Parameters<typeof toolsFor>[0]) => toolsFor(o).map((t) => t.command);
 

@@ -22,10 +22,10 @@ import { createHash } from 'node:crypto';
 import { lstat, readdir, readFile, readlink, realpath, stat } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { Element } from '../elements/element.js';
-import { dibLibDir } from './dib-compat-env.js';
+import type { Element } from '../../elements/element.js';
+import { dibLibDir } from '../dib-compat-env.js';
 import { isKeyedVariable } from './key-variables.js';
-import { referencedVariables } from './referenced-variables.js';
+import { referencedVariables } from '../referenced-variables.js';
 
 /** Bumped when the key's shape or the snapshot format changes: old entries stop matching. */
 export const CACHE_KEY_VERSION = 2;
@@ -134,8 +134,8 @@ export async function hashElements(elements: readonly Pick<Element, 'name' | 'pa
   );
 }
 
-/** The code dirs of the phase-cache key: the runner's (build, elements, host) and $_LIB (lib/). */
-export const RUNNER_CODE_DIRS: readonly string[] = ['build', 'elements', 'host', '../lib'];
+/** The code dirs of the phase-cache key: the runner's (pipeline, elements, host) and $_LIB (lib/). */
+export const RUNNER_CODE_DIRS: readonly string[] = ['pipeline', 'elements', 'host', '../lib'];
 
 const toolIdentities = new Map<string, Promise<CacheKeyInputs['tool']>>();
 
@@ -156,7 +156,7 @@ export function toolIdentity(dirs: readonly string[]): Promise<CacheKeyInputs['t
 }
 
 async function hashToolCode(dirs: readonly string[]): Promise<CacheKeyInputs['tool']> {
-  const codeRoot = join(dirname(fileURLToPath(import.meta.url)), '..');
+  const codeRoot = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
   const pkg = JSON.parse(await readFile(join(codeRoot, '..', 'package.json'), 'utf8').catch(() => '{}')) as { version?: string };
   const parts: string[] = [];
   for (const sub of dirs) {
@@ -194,7 +194,7 @@ export function describeKeyDifferences(was: CacheKeyInputs, now: CacheKeyInputs,
   const out: string[] = [];
   if (was.version !== now.version) out.push(`cache format ${was.version} → ${now.version}`);
   if (was.tool.version !== now.tool.version) out.push(`tsdib version ${was.tool.version} → ${now.tool.version}`);
-  else if (was.tool.code !== now.tool.code) out.push('tsdib code changed (build, elements or host modules)');
+  else if (was.tool.code !== now.tool.code) out.push('tsdib code changed (pipeline, elements or host modules)');
   for (const k of new Set([...Object.keys(was.flags), ...Object.keys(now.flags)])) {
     if (was.flags[k] !== now.flags[k]) out.push(`flag ${k}: ${JSON.stringify(was.flags[k] ?? '')} → ${JSON.stringify(now.flags[k] ?? '')}`);
   }

@@ -2,7 +2,7 @@ import { chmod, cp, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { computePlanKey } from '../../../src/build/plan-key.js';
+import { computePlanKey } from '../../../src/pipeline/plan-key.js';
 import { toBuildOptions } from '../../../src/cli/build-options.js';
 import { makePlan } from '../../../src/elements/plan.js';
 

@@ -13,7 +13,7 @@ import { hooksManageAptCache } from './dib-compat-mounts.js';
 import { useHostResolvConf } from './resolv-conf.js';
 import { runHookScript, runPhase, type HookRunContext } from './run-hooks.js';
 import { log, withStep } from '../log.js';
-import { harvestAptArchives, seedAptArchives } from './apt-cache.js';
+import { harvestAptArchives, seedAptArchives } from './cache/apt-cache.js';
 
 function hookContext(stage: HookedBuild): HookRunContext {
   const ws = stage.workspace;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { checkCloudInitDatasources, datasourceProblems } from '../../../src/build/cloud-init-datasources.js';
+import { checkCloudInitDatasources, datasourceProblems } from '../../../src/pipeline/cloud-init-datasources.js';
 import { isTsdibError, type TsdibError } from '../../../src/errors.js';
 
 const names = (...n: string[]) => n.map((name) => ({ name }));

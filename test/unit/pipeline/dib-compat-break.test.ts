@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { breakCommand, breakPhaseName, breakPoints, checkBreak } from '../../../src/build/dib-compat-break.js';
+import { breakCommand, breakPhaseName, breakPoints, checkBreak } from '../../../src/pipeline/dib-compat-break.js';
 
 describe('break= debug points', () => {
   it('reads a comma-separated list', () => {

@@ -2,7 +2,7 @@ import { mkdirSync, mkdtempSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { checkDebootstrapRelease, checkUnsupportedDibElements } from '../../../src/build/dib-tree-checks.js';
+import { checkDebootstrapRelease, checkUnsupportedDibElements } from '../../../src/pipeline/dib-tree-checks.js';
 import { isTsdibError, type TsdibError } from '../../../src/errors.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'tsdib-dib-tree-checks-'));

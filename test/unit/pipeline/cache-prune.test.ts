@@ -2,10 +2,10 @@ import { mkdir, mkdtemp, readdir, rm, utimes, writeFile } from 'node:fs/promises
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { cacheKeyInputs } from '../../../src/build/cache-key.js';
-import { pruneCache, pruneGroup } from '../../../src/build/cache-prune.js';
-import { listEntries, phaseCacheDir, writeManifest, type BaseInput } from '../../../src/build/cache-store.js';
-import { decide } from '../../../src/build/phase-cache.js';
+import { cacheKeyInputs } from '../../../src/pipeline/cache/cache-key.js';
+import { pruneCache, pruneGroup } from '../../../src/pipeline/cache/cache-prune.js';
+import { listEntries, phaseCacheDir, writeManifest, type BaseInput } from '../../../src/pipeline/cache/cache-store.js';
+import { decide } from '../../../src/pipeline/cache/phase-cache.js';
 
 let cache: string;
 let dir: string;

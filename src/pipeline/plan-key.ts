@@ -16,8 +16,8 @@
 import { createHash } from 'node:crypto';
 import type { BuildOptions } from './options.js';
 import type { Plan } from '../elements/plan.js';
-import { hashElements, keyEnvironment, NOT_MERGED, toolIdentity, type CacheKeyInputs } from './cache-key.js';
-import { imageCacheDir } from './cache-store.js';
+import { hashElements, keyEnvironment, NOT_MERGED, toolIdentity, type CacheKeyInputs } from './cache/cache-key.js';
+import { imageCacheDir } from './cache/cache-store.js';
 import { plannedHookEnvironment } from './planned-hook-environment.js';
 import { dibLibDir } from './dib-compat-env.js';
 import { referencedVariables } from './referenced-variables.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { computeImageSize } from '../../../src/build/image-size.js';
+import { computeImageSize } from '../../../src/pipeline/image-size.js';
 
 const base = { imageSizeGB: undefined, imageExtraSizeMB: undefined, journalSizeMB: 64, rootFsType: 'ext4', fixedPartitionBytes: 0, maxOnlineResize: undefined, mkfsOptions: undefined };
 

@@ -2,8 +2,8 @@ import { existsSync, mkdtempSync, mkdirSync, readFileSync, rmSync } from 'node:f
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { dibCompatVariables, dibEnvText, dibLibDir, droppedBySudo, hooksElementsPath } from '../../../src/build/dib-compat-env.js';
-import { chrootEnvironment } from '../../../src/build/environment.js';
+import { dibCompatVariables, dibEnvText, dibLibDir, droppedBySudo, hooksElementsPath } from '../../../src/pipeline/dib-compat-env.js';
+import { chrootEnvironment } from '../../../src/pipeline/environment.js';
 import type { Element } from '../../../src/elements/element.js';
 
 const el = (name: string, dir: string): Element => ({ name, path: join(dir, name), deps: [], provides: [], phases: [], environmentDir: undefined, packageInstalls: [], pkgMap: undefined, readme: undefined, blockDeviceDefault: undefined, blockDeviceByArch: {} });

@@ -2,8 +2,8 @@ import { chmod, mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { cacheKey, cacheKeyInputs, describeKeyDifferences, keyEnvironment, type KeyInputsRequest } from '../../../src/build/cache-key.js';
-import { isKeyedVariable } from '../../../src/build/key-variables.js';
+import { cacheKey, cacheKeyInputs, describeKeyDifferences, keyEnvironment, type KeyInputsRequest } from '../../../src/pipeline/cache/cache-key.js';
+import { isKeyedVariable } from '../../../src/pipeline/cache/key-variables.js';
 
 let dir: string;
 let element: string;

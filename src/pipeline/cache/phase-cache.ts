@@ -24,18 +24,18 @@
 import { createHash } from 'node:crypto';
 import { mkdir, readdir, readFile, rename, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { BuildOptions } from './options.js';
-import { blockDeviceFailed, isTsdibError } from '../errors.js';
-import { run, succeeds } from '../host/exec.js';
-import { mountsUnder } from '../host/mount.js';
-import { log } from '../log.js';
+import type { BuildOptions } from '../options.js';
+import { blockDeviceFailed, isTsdibError } from '../../errors.js';
+import { run, succeeds } from '../../host/exec.js';
+import { mountsUnder } from '../../host/mount.js';
+import { log } from '../../log.js';
 import { cacheKey, cacheKeyInputs, describeKeyDifferences, type CacheKeyInputs } from './cache-key.js';
 import { pruneGroup } from './cache-prune.js';
 import { listEntries, phaseCacheDir, readEntry, removeEntry, touchEntry, writeManifest, type BaseInput, type PhaseCacheEntry, type PhaseCacheManifest } from './cache-store.js';
-import type { HookedBuild, PlannedBuild } from './context.js';
+import type { HookedBuild, PlannedBuild } from '../context.js';
 import type { PhaseCacheState } from './phase-cache-state.js';
-import { treeUsageKiB } from './image-size.js';
-import { rootFsParams } from './prepare.js';
+import { treeUsageKiB } from '../image-size.js';
+import { rootFsParams } from '../prepare.js';
 
 /** The file in TMP_BUILD_DIR where root.d hooks declare the cached files they used. */
 export const BASE_INPUTS_FILE = 'phase-cache-inputs';
