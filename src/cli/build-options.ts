@@ -14,7 +14,8 @@ import { parseReference } from '../registry/reference.js';
 import { closestName } from '../elements/did-you-mean.js';
 import { hostArch } from '../elements/host-arch.js';
 import { OUTPUT_TYPES } from '../output/writers.js';
-import { NUMBER_RULES, numberProblem, type NumberRule } from '../pipeline/number-rules.js';
+import { NUMBER_RULES } from '../pipeline/number-rules.js';
+import { lastString, numberFlag, type RawArgv } from './flag-values.js';
 import type { BuildOptions, OutputType } from '../pipeline/options.js';
 
 /** Architectures `-a` accepts (Debian names and the kernel/RPM spellings DIB's YAML front-end allows). */
@@ -66,26 +67,6 @@ export function addBuildOptions(y: Argv): Argv {
     .group(['q', 'v', 'block-device-config', 'no-cache', 'json-events', 'push', 'write-to'], TSDIB_GROUP);
 }
 
-type RawArgv = Record<string, unknown>;
-
-/** The last value of a flag given once or several times (DIB: the last one wins). */
-function lastString(argv: RawArgv, key: string, flag: string): string | undefined {
-  let v = argv[key];
-  if (Array.isArray(v)) v = v[v.length - 1];
-  if (v === undefined || v === null) return undefined;
-  if (typeof v === 'boolean') throw flagInvalid(`${flag} needs a value`);
-  const s = String(v);
-  if (s.trim() === '') throw flagInvalid(`${flag} needs a value`);
-  return s;
-}
-
-function numberFlag(argv: RawArgv, key: string, flag: string, rule: NumberRule): number | undefined {
-  const s = lastString(argv, key, flag);
-  if (s === undefined) return undefined;
-  const problem = numberProblem(s, rule);
-  if (problem) throw flagInvalid(`${flag} ${JSON.stringify(s)}: ${problem}`);
-  return Number(s);
-}
 
 export function parseTypes(raw: string | undefined): OutputType[] {
   const items = (raw ?? 'qcow2').split(',').map((t) => t.trim()).filter(Boolean);

@@ -416,6 +416,10 @@ const WIDER: WiderCase[] = [
   { what: 'accepted: doctor -t bogus', args: () => ['doctor', '-t', 'bogus'], names: () => ['-t', "unknown output type 'bogus'"] },
   // unclear
   { what: 'unclear: FS_TYPE=ntfs names FS_TYPE, not the built-in config', env: () => ({ FS_TYPE: 'ntfs', DIB_BLOCK_DEVICE_CONFIG: undefined }), names: () => ['FS_TYPE="ntfs"', 'must be one of'] },
+  { what: 'unclear: worker --lock-seconds abc is named as typed (was NaN), before Redis is asked', args: () => ['worker', '--redis', 'redis://127.0.0.1:9', '--lock-seconds', 'abc'], names: () => ['--lock-seconds "abc"', 'expected a number >= 2 (seconds)'] },
+  { what: 'accepted: worker --lock-seconds 99999', args: () => ['worker', '--redis', 'redis://127.0.0.1:9', '--lock-seconds', '99999'], names: () => ['--lock-seconds "99999"', 'too large; at most 3600'] },
+  { what: 'accepted: worker --lock-seconds 0', args: () => ['worker', '--redis', 'redis://127.0.0.1:9', '--lock-seconds', '0'], names: () => ['--lock-seconds "0"', 'expected a number >= 2'] },
+  { what: 'unclear: worker --concurrency abc is named as typed', args: () => ['worker', '--redis', 'redis://127.0.0.1:9', '--concurrency', 'abc'], names: () => ['--concurrency "abc"', 'expected a whole number >= 1'] },
   { what: 'unclear: a --root-label too long names --root-label', args: build('--root-label', 'waytoolongforext4label'), names: () => ['--root-label "waytoolongforext4label"', 'ext4 allows 16'] },
 ];
 
@@ -456,7 +460,7 @@ describe.skipIf(skip)('the wider corpus: each class of issue 15 is refused befor
     for (const [name, files] of Object.entries(c.elementFiles ?? {})) writeElement(join(dirs.elements, name), files);
     c.setup?.(dirs);
     if (c.asNobody) for (const d of [root, dirs.tmp, dirs.out, dirs.elements]) chmodSync(d, 0o777);
-    const args = c.args?.(dirs)[0] === 'element' || c.args?.(dirs)[0] === 'doctor' ? c.args(dirs) : ['-n', ...(c.elements ?? ['fake-os']), ...(c.args ? c.args(dirs) : build()(dirs))];
+    const args = c.args && ['element', 'doctor', 'worker'].includes(c.args(dirs)[0] ?? '') ? c.args(dirs) : ['-n', ...(c.elements ?? ['fake-os']), ...(c.args ? c.args(dirs) : build()(dirs))];
     const env = offlineBuildEnv(
       { ...dirs, elements: `${FIXTURE_ELEMENTS}:${dirs.elements}` },
       { DIB_BLOCK_DEVICE_CONFIG: PLAIN_EXT4, DIB_MIN_TMPFS: undefined, SOURCE_DATE_EPOCH: undefined, HOME: root, ...(c.env ? c.env(dirs) : {}) },
