@@ -24,7 +24,14 @@ export interface FilesystemRules {
   idArgs(id: string): string[];
   /** mkfs takes `-q`. */
   quiet: boolean;
+  /**
+   * The smallest device mkfs accepts with options `opts` (measured with this host's tools), and
+   * which mkfs says so; undefined when any device tsdib can make (1 MiB) will do.
+   */
+  minimum?(opts: readonly string[]): { bytes: number; why: string } | undefined;
 }
+
+const MiB = 1024 * 1024;
 
 const ext: FilesystemRules = { labelMax: 16, fat: false, idArgs: (id) => ['-U', id], quiet: true };
 const fat: FilesystemRules = { labelMax: 11, fat: true, idArgs: (id) => ['-i', id.replace('-', '')], quiet: false };
@@ -33,11 +40,18 @@ export const FILESYSTEMS: Readonly<Record<FilesystemType, FilesystemRules>> = {
   ext2: ext,
   ext3: ext,
   ext4: ext,
-  xfs: { labelMax: 12, fat: false, idArgs: (id) => ['-m', `uuid=${id}`], quiet: true },
-  btrfs: { labelMax: 255, fat: false, idArgs: (id) => ['-U', id], quiet: false },
+  xfs: { labelMax: 12, fat: false, idArgs: (id) => ['-m', `uuid=${id}`], quiet: true, minimum: () => ({ bytes: 300 * MiB, why: 'mkfs.xfs (xfsprogs 6.1) refuses a smaller one' }) },
+  btrfs: {
+    labelMax: 255,
+    fat: false,
+    idArgs: (id) => ['-U', id],
+    quiet: false,
+    // mixed block groups (-M) make small filesystems; without them btrfs-progs 6.2 needs 109 MiB
+    minimum: (opts) => (opts.includes('-M') || opts.includes('--mixed') ? undefined : { bytes: 109 * MiB, why: 'mkfs.btrfs (btrfs-progs 6.2) refuses a smaller one without --mixed' }),
+  },
   vfat: fat,
   fat,
-  swap: { labelMax: 16, fat: false, idArgs: (id) => ['-U', id], quiet: false },
+  swap: { labelMax: 16, fat: false, idArgs: (id) => ['-U', id], quiet: false, minimum: () => ({ bytes: 10 * 4096, why: 'mkswap needs 10 pages' }) },
 };
 
 const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;

@@ -59,10 +59,10 @@ export function parseConfigText(text: string): { data: unknown; problems: Config
   }
 }
 
-function checkContext(nodes: ConfigNode[], graphEntries: BlockDeviceGraph['entries'], params: Partial<BlockDeviceParams>, warnings: ConfigProblem[]): CheckContext {
+function checkContext(nodes: ConfigNode[], graphEntries: BlockDeviceGraph['entries'], params: Partial<BlockDeviceParams>, warnings: ConfigProblem[], plugins: BlockDevicePlugins): CheckContext {
   const byName = new Map<string, ConfigNode>();
   for (const n of nodes) if (!byName.has(n.name)) byName.set(n.name, n);
-  return {
+  const ctx: CheckContext = {
     nodes,
     byName,
     entries: graphEntries,
@@ -72,10 +72,15 @@ function checkContext(nodes: ConfigNode[], graphEntries: BlockDeviceGraph['entri
       if (n?.kind !== 'local_loop') return undefined;
       return localLoopSize(n.config) ?? params.imageSize;
     },
+    deviceBytes(name) {
+      const n = byName.get(name);
+      return n ? getPlugin(n.plugin, plugins)?.deviceBytes?.(n, ctx) : undefined;
+    },
     warn(path, message) {
       warnings.push({ path, message });
     },
   };
+  return ctx;
 }
 
 /**
@@ -144,7 +149,7 @@ function validateEntries(source: string, entries: ConfigEntry[], problems: Confi
   }
 
   const nodes = entries.flatMap((e) => getPlugin(e.plugin, plugins)!.nodes(e)).filter((n) => n.name !== '');
-  const ctx = checkContext(nodes, entries, params, warnings);
+  const ctx = checkContext(nodes, entries, params, warnings, plugins);
   for (const entry of entries) {
     if (schemaValid.has(entry.index)) problems.push(...getPlugin(entry.plugin, plugins)!.check(entry, ctx));
   }

@@ -37,6 +37,8 @@ export interface CheckContext {
   readonly params: Partial<BlockDeviceParams>;
   /** Size in bytes of the disk node `name` (its `size`, else `params.imageSize`); undefined when not known. */
   diskSize(name: string): number | undefined;
+  /** Size in bytes of the device node `name` gives (disk, partition, LV); undefined when not known yet. */
+  deviceBytes(name: string): number | undefined;
   /** Records something accepted (DIB accepts it) that is probably a mistake. */
   warn(path: string, message: string): void;
 }
@@ -67,6 +69,8 @@ export interface BlockDevicePlugin {
   edges(node: ConfigNode, all: readonly ConfigNode[]): BlockDeviceEdge[];
   /** Semantic problems of one entry that passed its schema; each names its config path. */
   check(entry: ConfigEntry, ctx: CheckContext): ConfigProblem[];
+  /** For a kind that provides a device (disk, partition, LV): its size in bytes when the config and the disk size tell it. */
+  deviceBytes?(node: ConfigNode, ctx: CheckContext): number | undefined;
   /**
    * Loop backend, called for every node before any node is created: refuses (throws) what this
    * host or the build's environment cannot do (no device-mapper, a bad `DIB_BLOCK_SIZE`). The config

@@ -364,6 +364,7 @@ const WIDER: WiderCase[] = [
     env: () => ({ DIB_BLOCK_DEVICE_CONFIG: undefined }),
     names: (d) => [join(d.root, 'two-fs.yaml'), '[3].mkfs.base', '"mkfs_data" and "mkfs_root" ([2].mkfs) are both made on partition "root"'],
   },
+  { what: 'late: an xfs partition of 200 MiB (mkfs.xfs refused it during the build)', env: withConfig(gptDisk('      - name: data\n        size: 200MiB\n') + '- mkfs:\n    name: mkfs_data\n    base: data\n    type: xfs\n    mount:\n      mount_point: /data\n'), names: () => ['[3].mkfs.base', 'xfs "mkfs_data" on partition "data" of 200 MiB: xfs needs at least 300 MiB'] },
   { what: 'late: a local_loop of 1 KiB (mkfs failed during the build)', env: withConfig(PLAIN_EXT4.replace('    name: image0\n', '    name: image0\n    size: 1KiB\n')), names: () => ['DIB_BLOCK_DEVICE_CONFIG', '[0].local_loop.size', 'needs at least 1 MiB'] },
   {
     what: 'accepted: a filesystem on a disk that also has a partition table',

@@ -18,7 +18,7 @@ export function optionalNumber(node: ConfigNode, key: string): number | undefine
 }
 
 /** A list of words given as a list or as one space-separated string (DIB's `opts`). */
-export function wordList(node: ConfigNode, key: string): string[] {
+export function wordList(node: Pick<ConfigNode, 'config'>, key: string): string[] {
   const v = node.config[key];
   if (typeof v === 'string') return v.trim().split(/\s+/).filter(Boolean);
   return Array.isArray(v) ? v.map(String) : [];

@@ -90,6 +90,9 @@ export const localLoopPlugin: BlockDevicePlugin = {
   nodes(entry) {
     return [makeNode(entry, { name: entry.name, kind: 'local_loop', base: [], config: entry.config, configPath: entry.configPath })];
   },
+  deviceBytes(node, ctx) {
+    return ctx.diskSize(node.name);
+  },
   edges() {
     return [];
   },

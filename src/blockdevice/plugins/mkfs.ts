@@ -26,7 +26,7 @@ const schema: SchemaObject = {
   properties: {
     name: { type: 'string', minLength: 1, description: 'Node name; the default label. mkfs_root gets the build\'s root type, label and options' },
     base: { type: 'string', minLength: 1, description: 'The disk, partition or LV to format' },
-    type: { enum: [...FILESYSTEM_TYPES], description: 'Filesystem: ext2, ext3, ext4, xfs, btrfs, vfat, fat or swap' },
+    type: { enum: [...FILESYSTEM_TYPES], description: 'Filesystem: ext2, ext3, ext4, xfs, btrfs, vfat, fat or swap (xfs needs a device of at least 300 MiB, btrfs 109 MiB unless opts has --mixed)' },
     label: { type: 'string', minLength: 1, description: 'Filesystem label (default: the node name; upper-cased for vfat); unique across the config' },
     uuid: { type: 'string', description: 'Filesystem UUID (vfat: volume id XXXX-XXXX); default: random' },
     opts: { type: ['string', 'array'], items: { type: 'string' }, description: 'Extra mkfs options, e.g. "-i 4096" (split at spaces)' },
@@ -62,11 +62,28 @@ function check(entry: ConfigEntry, ctx: CheckContext): ConfigProblem[] {
   if (first && first.entry !== entry.index) {
     problems.push({ path: labelPath(config, path), message: `filesystem label "${label}" used more than once (also ${first.configPath})` });
   }
+  problems.push(...checkMinimumSize(entry, ctx));
   const uuid = config['uuid'];
   if (typeof uuid === 'string' && normaliseId(type, uuid) === undefined) {
     ctx.warn(`${path}.uuid`, `"${uuid}" is not a ${idForm(type)}: DIB accepts it, but mkfs will refuse it`);
   }
   return problems;
+}
+
+const mib = (bytes: number) => `${Math.round((bytes / 1048576) * 10) / 10} MiB`;
+
+/** A filesystem on a device its mkfs refuses as too small, found when the device's size is known (a build: once the image size is). */
+function checkMinimumSize(entry: ConfigEntry, ctx: CheckContext): ConfigProblem[] {
+  const type = String(entry.config['type']);
+  const base = String(entry.config['base']);
+  const min = filesystemRules(type)?.minimum?.(wordList(entry, 'opts'));
+  const bytes = ctx.deviceBytes(base);
+  if (!min || bytes === undefined || bytes >= min.bytes) return [];
+  const target = ctx.byName.get(base);
+  const where = target ? `${target.kind === 'local_loop' ? 'disk' : target.kind} "${base}"` : `"${base}"`;
+  const fixedPartition = target?.kind === 'partition' && !String(target.config['size']).trim().endsWith('%');
+  const mend = fixedPartition ? `give partition "${base}" a size of at least ${mib(min.bytes)}` : 'make the disk larger (--image-size, or the local_loop\'s size)';
+  return [{ path: `${entry.configPath}.base`, message: `${type} "${entry.name}" on ${where} of ${mib(bytes)}: ${type} needs at least ${mib(min.bytes)} (${min.why}); ${mend}` }];
 }
 
 /** Type, label, id and opts of a validated mkfs node; a random id when none is given. */

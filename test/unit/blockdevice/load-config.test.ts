@@ -221,3 +221,37 @@ describe('sizeBlockDeviceGraph (the build binds its one graph to the disk size)'
     expect(isTsdibError(err) && err.context.problems![0]!.path).toBe('[1].partitioning.partitions[0]');
   });
 });
+
+describe('filesystems too small for their mkfs', () => {
+  const fixed = (type: string, size: string, opts = ''): string => gpt(`      - {name: p, size: ${size}}\n`) + `- mkfs: {name: fs, base: p, type: ${type}${opts}}\n`;
+
+  it('refuses a fixed-size partition at load time, before the disk size is known, naming the node and the minimum', async () => {
+    const err = await rejection(fixed('xfs', '200MiB'));
+    expect(err.context.problems).toEqual([
+      { path: '[2].mkfs.base', message: 'xfs "fs" on partition "p" of 200 MiB: xfs needs at least 300 MiB (mkfs.xfs (xfsprogs 6.1) refuses a smaller one); give partition "p" a size of at least 300 MiB' },
+    ]);
+    await expect(loadBlockDeviceConfig(fixed('xfs', '300MiB'), 'disk.yaml', {})).resolves.toBeDefined();
+  });
+
+  it('checks a partition sized by percentage once the disk size is known (sizeBlockDeviceGraph), and points at the disk', async () => {
+    const graph = await loadBlockDeviceConfig(fixed('btrfs', '100%'), 'disk.yaml', {});
+    expect(() => sizeBlockDeviceGraph(graph, { imageSize: 1024 * MIB })).not.toThrow();
+    let err: unknown;
+    try {
+      sizeBlockDeviceGraph(graph, { imageSize: 100 * MIB });
+    } catch (e) {
+      err = e;
+    }
+    expect(isTsdibError(err) && err.context.problems).toEqual([expect.objectContaining({ path: '[2].mkfs.base', message: expect.stringMatching(/^btrfs "fs" on partition "p" of 9\d(\.\d)? MiB: btrfs needs at least 109 MiB .*make the disk larger \(--image-size/) })]);
+  });
+
+  it('takes mkfs options into account: btrfs --mixed makes small filesystems', async () => {
+    await expect(loadBlockDeviceConfig(fixed('btrfs', '50MiB', ', opts: "-M"'), 'disk.yaml', {})).resolves.toBeDefined();
+    expect((await rejection(fixed('btrfs', '50MiB'))).context.problems![0]!.message).toContain('without --mixed');
+  });
+
+  it('checks a filesystem on a whole disk of a given size; ext4 and vfat have no minimum above 1 MiB', async () => {
+    expect((await rejection('- local_loop: {name: image0, size: 64MiB}\n- mkfs: {name: fs, base: image0, type: xfs}\n')).context.problems![0]!.message).toContain('on disk "image0" of 64 MiB');
+    for (const type of ['ext4', 'vfat', 'swap']) await expect(loadBlockDeviceConfig(`- local_loop: {name: image0, size: 1MiB}\n- mkfs: {name: fs, base: image0, type: ${type}}\n`, 'disk.yaml', {})).resolves.toBeDefined();
+  });
+});

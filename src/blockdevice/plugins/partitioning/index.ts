@@ -20,6 +20,7 @@ import type { BlockDevicePlugin } from '../../plugin.js';
 import { makeNode, record, str } from '../../plugin.js';
 import type { ConfigEntry, ConfigNode } from '../../types.js';
 import { localLoopSpec } from '../local-loop.js';
+import { parseSizeSpec } from '../../size.js';
 import { checkPartitioning } from './check.js';
 import { createTable, tableEntry, tableLayout } from './table.js';
 
@@ -77,6 +78,16 @@ function partitionNodes(entry: ConfigEntry): ConfigNode[] {
   return nodes;
 }
 
+/** A partition's size known before the disk's: an absolute size (not a percentage), else undefined. */
+function absoluteBytes(spec: unknown): number | undefined {
+  try {
+    const size = parseSizeSpec(spec as string | number);
+    return 'bytes' in size ? size.bytes : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 /** Whether `node` is the first partition of its table (the one that makes and releases the table). */
 function isFirstOfTable(node: ConfigNode, all: readonly ConfigNode[]): boolean {
   return all.find((n) => n.kind === 'partition' && n.entry === node.entry) === node;
@@ -87,6 +98,19 @@ export const partitioningPlugin: BlockDevicePlugin = {
   description: 'an MBR or GPT partition table on a disk; each partition is a node',
   schema,
   nodes: partitionNodes,
+  deviceBytes(node, ctx) {
+    const disk = ctx.byName.get(node.base[0] ?? '');
+    const diskSize = disk ? ctx.diskSize(disk.name) : undefined;
+    const entry = ctx.entries.find((e) => e.index === node.entry);
+    if (!disk || !entry) return undefined;
+    if (diskSize === undefined) return absoluteBytes(node.config['size']);
+    try {
+      return tableLayout(entry, diskSize, Number(disk.config['block_size'] ?? 512)).partitions.find((p) => p.name === node.name)?.size;
+    } catch {
+      // a table that does not fit is the partitioning check's problem, reported there
+      return undefined;
+    }
+  },
   edges(node, all) {
     const table = all.filter((n) => n.entry === node.entry && n.kind === 'partition');
     const tablePath = node.configPath.replace(/\.partitions\[\d+\]$/, '');

@@ -128,12 +128,12 @@ describe('planOfflineDisk', () => {
 describe('checkOfflineDisk', () => {
   it('refuses xfs with the reason, listing every problem at once, before anything is written', async () => {
     const { disk } = await plan(`
-- local_loop: {name: image0}
+- local_loop: {name: image0, size: 1GiB}
 - partitioning:
     base: image0
     label: gpt
     partitions:
-      - {name: a, size: 64MiB, mkfs: {type: xfs, mount: {mount_point: /srv}}}
+      - {name: a, size: 300MiB, mkfs: {type: xfs, mount: {mount_point: /srv}}}
       - {name: root, size: 100%, mkfs: {name: mkfs_root, type: xfs, mount: {mount_point: /}}}
 `);
     const tree = mkdtempSync(join(tmpdir(), 'tsdib-check-'));
