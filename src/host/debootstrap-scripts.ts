@@ -28,8 +28,10 @@ export function unknownReleaseFixes(release: string, family: DistroFamily, scrip
   return [
     `set DIB_DEBIAN_DEBOOTSTRAP_SCRIPT=${join(scriptsDir, FAMILY_SCRIPT[family])} (the script every ${family === 'ubuntu' ? 'Ubuntu' : 'Debian'} release's script links to; DIB's debootstrap element passes it to debootstrap)`,
     `install a debootstrap that knows ${release} (a newer release's package)`,
+    // with DIB's tree on ELEMENTS_PATH its elements hide the built-ins of the same name, so the
+    // advice says how to reach tsdib's
     family === 'ubuntu'
-      ? `use tsdib's own ubuntu element (mmdebstrap), which builds ${release} here`
-      : `use tsdib's own debian element (mmdebstrap)`,
+      ? `build with tsdib's own ubuntu-minimal (mmdebstrap), which builds ${release} here: take DIB's tree off ELEMENTS_PATH (\`ELEMENTS_PATH= DIB_RELEASE=${release} tsdib ubuntu-minimal vm\`, or \`tsdib ubuntu vm\` for a cloud-ready one)`
+      : `build with tsdib's own debian-minimal (mmdebstrap): take DIB's tree off ELEMENTS_PATH (\`ELEMENTS_PATH= DIB_RELEASE=${release} tsdib debian-minimal vm\`)`,
   ];
 }

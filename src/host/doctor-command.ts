@@ -1,4 +1,4 @@
-import { flagInvalid } from '../errors.js';
+import { flagInvalid, type TsdibError } from '../errors.js';
 import { log } from '../log.js';
 import { debootstrapInstalled, debootstrapKnows, unknownReleaseFixes, type DistroFamily } from './debootstrap-scripts.js';
 import { checkTools, installPackages } from './doctor.js';
@@ -32,7 +32,7 @@ async function reportRootless(): Promise<boolean> {
 }
 
 /** The tools to check: a named build's (plan, element dependencies, -t, filesystems) or every build's. */
-async function wantedTools(opts: DoctorOptions): Promise<{ tools: HostTool[]; what: string }> {
+async function wantedTools(opts: DoctorOptions): Promise<{ tools: HostTool[]; what: string; refusal?: TsdibError }> {
   const { parseTypes, toBuildOptions } = await import('../cli/build-options.js');
   // -t is checked even without elements: `doctor -t bogus` is a mistake either way
   parseTypes(opts.types);
@@ -41,7 +41,7 @@ async function wantedTools(opts: DoctorOptions): Promise<{ tools: HostTool[]; wh
   const { toolsForBuild } = await import('../pipeline/build-tools.js');
   const build = await toolsForBuild(buildOpts, process.env);
   log.info(`doctor: elements ${build.elements.join(' ')}; outputs ${buildOpts.types.join(',')}; filesystems ${build.fsTypes.join(',') || 'none'}`);
-  return { tools: build.tools, what: `tsdib ${opts.elements.join(' ')} -t ${buildOpts.types.join(',')}` };
+  return { tools: build.tools, what: `tsdib ${opts.elements.join(' ')} -t ${buildOpts.types.join(',')}`, ...(build.refusal ? { refusal: build.refusal } : {}) };
 }
 
 /** Releases DIB's debootstrap-based elements are asked for most; DIB_RELEASE is added when set. */
@@ -84,7 +84,7 @@ export async function runDoctor(opts: DoctorOptions): Promise<number> {
   if (opts.install && !root) {
     throw flagInvalid('--install installs Debian packages with apt-get, which needs root', { hint: 'run it as root (sudo tsdib doctor --install …), or without --install to see what is missing' });
   }
-  const { tools, what } = await wantedTools(opts);
+  const { tools, what, refusal } = await wantedTools(opts);
   const wanted = [...tools];
   if (opts.boot) wanted.push(...BOOT_TOOLS);
   // the suite builds with every built-in element and boots what it builds
@@ -98,6 +98,8 @@ export async function runDoctor(opts: DoctorOptions): Promise<number> {
   for (const m of report.missing) process.stdout.write(`missing  ${m.command}  (package ${m.pkg})\n`);
   for (const line of debootstrapReleaseNotes(process.env['DIB_RELEASE'])) process.stdout.write(`${line}\n`);
   const rootlessOk = root ? true : await reportRootless();
+  // the build would stop in its plan step whatever is installed: the same error, exit 2
+  if (refusal) throw refusal;
   if (report.missing.length === 0) {
     log.info(`doctor: all ${report.present.length} host tools ${what}${opts.boot ? ' and tsdib boot' : ''} needs are present`);
     if (opts.elements.length === 0 && !opts.forTests) log.info('doctor: name the elements of your build (e.g. `tsdib doctor debian vm`) to check their tools too');

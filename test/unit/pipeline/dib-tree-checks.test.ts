@@ -59,6 +59,12 @@ describe('checkDebootstrapRelease', () => {
     expect(e.context.hint).toContain(`DIB_DEBIAN_DEBOOTSTRAP_SCRIPT=${join(scripts, 'gutsy')}`);
   });
 
+  it('says how to reach tsdib\'s own ubuntu-minimal past DIB\'s tree on ELEMENTS_PATH', async () => {
+    const e = await caught(run(fromDib('ubuntu-minimal', 'debootstrap'), { DIB_RELEASE: 'noble' }));
+    expect(e.context.hint).toContain('take DIB\'s tree off ELEMENTS_PATH');
+    expect(e.context.hint).toContain('`ELEMENTS_PATH= DIB_RELEASE=noble tsdib ubuntu-minimal vm`');
+  });
+
   it('points a Debian release at the sid script', async () => {
     const e = await caught(run(fromDib('debian-minimal', 'debootstrap'), { DIB_RELEASE: 'forky' }));
     expect(e.context.hint).toContain(join(scripts, 'sid'));
