@@ -6,6 +6,7 @@
 import type { BuildOptions } from './options.js';
 import type { Plan } from '../elements/plan.js';
 import { dibCompatVariables } from './dib-compat-env.js';
+import { dibDebianSecurityDefaults } from './dib-debian-security.js';
 import { buildEnvironment } from './environment.js';
 import type { Workspace } from './workspace.js';
 
@@ -45,6 +46,8 @@ export function hookEnvironment(input: HookEnvironmentInput): Record<string, str
     hostEnv,
   });
   Object.assign(env, dibCompatVariables({ hostEnv, argv: [...input.argv], searchPath: plan.searchPath, elements: plan.elements }));
+  // from what hooks see (with -c the caller's variables are not there)
+  Object.assign(env, dibDebianSecurityDefaults(plan.elements, plan.searchPath[plan.searchPath.length - 1] ?? '', env));
   if (opts.noCache) env['DIB_ROOTFS_NO_CACHE'] = '1';
   if (hostEnv['FS_TYPE']) env['FS_TYPE'] = hostEnv['FS_TYPE'];
   return env;
