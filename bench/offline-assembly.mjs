@@ -20,6 +20,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync } fr
 import { homedir, loadavg, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { gptBootLayout } from '../test/fixtures/block-device/layouts.mjs';
 
 const REPO = join(dirname(fileURLToPath(import.meta.url)), '..');
 const DIST = join(REPO, 'dist');
@@ -37,27 +38,7 @@ if (process.getuid?.() !== 0) {
 }
 process.env.TSDIB_LOG_LEVEL = 'warn';
 
-const GPT_BOOT = `
-- local_loop:
-    name: image0
-- partitioning:
-    base: image0
-    label: gpt
-    partitions:
-      - name: BSP
-        type: 'EF02'
-        size: 1MiB
-      - name: ESP
-        type: 'EF00'
-        size: 64MiB
-        mkfs: { type: vfat, mount: { mount_point: /boot/efi, fstab: { options: defaults, fsck-passno: 2 } } }
-      - name: boot
-        size: 256MiB
-        mkfs: { type: ext4, label: boot, mount: { mount_point: /boot, fstab: { options: defaults, fsck-passno: 2 } } }
-      - name: root
-        size: 100%
-        mkfs: { name: mkfs_root, mount: { mount_point: /, fstab: { options: defaults, fsck-passno: 1 } } }
-`;
+const GPT_BOOT = gptBootLayout({ biosFirst: true, bootSize: '256MiB' });
 const LAYOUTS = { mbr: readFileSync(join(REPO, 'elements/block-device-mbr/block-device-default.yaml'), 'utf8'), 'gpt-boot': GPT_BOOT };
 if (!LAYOUTS[LAYOUT]) {
   console.error(`bench/offline-assembly.mjs: BENCH_LAYOUT=${LAYOUT} is not one of ${Object.keys(LAYOUTS).join(', ')}`);

@@ -6,35 +6,20 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { hasDeviceMapper } from '../../../src/host/device-mapper.js';
 import { isTsdibError } from '../../../src/errors.js';
+import { esp, filesystem, partitionedDisk, rootPartition } from '../../fixtures/block-device/layouts.mjs';
 import { skipOnHost } from '../../helpers/resources.js';
 import { createIn, expectNoLeaks, imageOf, leaksSince, skipLifecycle, treeOf, workspacePerTest } from './fixture.js';
 
-const BAD_MKFS = `
-- local_loop:
-    name: image0
-    size: 128MiB
-- partitioning:
-    base: image0
-    label: gpt
-    partitions:
-      - name: ESP
-        type: 'EF00'
-        size: 32MiB
-        mkfs:
-          type: vfat
-          mount: { mount_point: /boot/efi }
-      - name: root
-        size: 48MiB
-        mkfs:
-          mount: { mount_point: / }
-      - name: data
-        size: 100%
-        mkfs:
-          type: ext4
-          # a feature ext4 does not have: mkfs fails after loops and mounts exist
-          opts: "-O no_such_feature"
-          mount: { mount_point: /srv }
-`;
+const BAD_MKFS = partitionedDisk(
+  'gpt',
+  [
+    esp('32MiB'),
+    rootPartition({}, { size: '48MiB' }),
+    // a feature ext4 does not have: mkfs fails after loops and mounts exist
+    { name: 'data', size: '100%', mkfs: filesystem('/srv', { type: 'ext4', opts: '-O no_such_feature' }) },
+  ],
+  { size: '128MiB' },
+);
 
 // DIB's block-device-efi-lvm shape, cut down
 const LVM = `

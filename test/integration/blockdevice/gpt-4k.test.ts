@@ -4,32 +4,11 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { esp, partitionedDisk, rootPartition } from '../../fixtures/block-device/layouts.mjs';
 import { MIB, cleanupLeavesOnlyImage, createIn, extCat, probe, skipLifecycle, vfatTree, workspacePerTest } from './fixture.js';
 
 // DIB's block-device-efi-4k shape: block_size 4096 on the disk
-const CONFIG = `
-- local_loop:
-    name: image0
-    size: 192MiB
-    block_size: 4096
-- partitioning:
-    base: image0
-    label: gpt
-    partitions:
-      - name: ESP
-        type: 'EF00'
-        size: 64MiB
-        mkfs:
-          type: vfat
-          label: efi
-          mount:
-            mount_point: /boot/efi
-      - name: root
-        size: 100%
-        mkfs:
-          mount:
-            mount_point: /
-`;
+const CONFIG = partitionedDisk('gpt', [esp('64MiB', { label: 'efi' }), rootPartition()], { size: '192MiB', block_size: 4096 });
 
 const skip = skipLifecycle();
 

@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { PartitionDeviceMode } from '../../../src/blockdevice/lifecycle.js';
 import { kernelHasVfat } from '../../../src/blockdevice/plugins/mount/index.js';
+import { biosBoot, esp, FSTAB_ROOT, FSTAB_SECONDARY, partitionedDisk, rootPartition } from '../../fixtures/block-device/layouts.mjs';
 import { MIB, cleanupLeavesOnlyImage, createIn, expectNoLeaks, extLs, probe, sfdiskJson, skipLifecycle, vfatCat, vfatTree, workspacePerTest } from './fixture.js';
 
 const GUID_ESP = 'C12A7328-F81F-11D2-BA4B-00A0C93EC93B';
@@ -13,38 +14,11 @@ const GUID_BIOS_BOOT = '21686148-6449-6E6F-744E-656564454649';
 const GUID_LINUX = '0FC63DAF-8483-4772-8E79-3D69D8477DE4';
 
 // DIB's elements/block-device-efi/block-device-default.yaml, with a smaller ESP and disk
-const EFI = `
-- local_loop:
-    name: image0
-    size: 256MiB
-
-- partitioning:
-    base: image0
-    label: gpt
-    partitions:
-      - name: ESP
-        type: 'EF00'
-        size: 64MiB
-        mkfs:
-          type: vfat
-          mount:
-            mount_point: /boot/efi
-            fstab:
-              options: "defaults"
-              fsck-passno: 2
-      - name: BSP
-        type: 'EF02'
-        size: 8MiB
-      - name: root
-        type: '8300'
-        size: 100%
-        mkfs:
-          mount:
-            mount_point: /
-            fstab:
-              options: "defaults"
-              fsck-passno: 1
-`;
+const EFI = partitionedDisk(
+  'gpt',
+  [esp('64MiB', { fstab: FSTAB_SECONDARY }), biosBoot('8MiB'), rootPartition({ fstab: FSTAB_ROOT }, { type: '8300' })],
+  { size: '256MiB' },
+);
 
 const skip = skipLifecycle();
 

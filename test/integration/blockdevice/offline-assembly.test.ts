@@ -15,6 +15,7 @@ import { planOfflineDisk, type OfflinePlan } from '../../../src/blockdevice/offl
 import type { BlockDeviceState } from '../../../src/blockdevice/types.js';
 import { ReleaseStack } from '../../../src/host/release-stack.js';
 import { makeRichTree, RICH_TREE_TIME } from '../../helpers/rich-tree.js';
+import { esp, FSTAB_ROOT, FSTAB_SECONDARY, gptBootLayout, partitionedDisk, rootPartition } from '../../fixtures/block-device/layouts.mjs';
 import { diffTrees, readTree, type TreeRecord } from '../../helpers/tree-compare.js';
 import { hasCommand, skipUnless } from '../../helpers/resources.js';
 import { createIn, expectNoLeaks, loadGraph, probe, skipLifecycle, vfatCat, vfatTree, workspacePerTest, type Workspace } from './fixture.js';
@@ -24,81 +25,28 @@ const skip =
   skipLifecycle('offline assembly against the loop path') ||
   skipUnless(['setfattr', 'mkfs.btrfs', 'btrfs', 'fsck.vfat'].every(hasCommand), 'offline assembly against the loop path', 'setfattr, mkfs.btrfs, btrfs or fsck.vfat is missing');
 
-const SEPARATE_BOOT = `
-- local_loop:
-    name: image0
-    size: 160MiB
-- partitioning:
-    base: image0
-    label: gpt
-    partitions:
-      - name: ESP
-        type: 'EF00'
-        size: 32MiB
-        mkfs:
-          type: vfat
-          label: ESP
-          uuid: 1234-ABCD
-          mount:
-            mount_point: /boot/efi
-            fstab: { options: "defaults", fsck-passno: 2 }
-      - name: BSP
-        type: 'EF02'
-        size: 1MiB
-      - name: boot
-        size: 48MiB
-        mkfs:
-          type: ext4
-          label: boot
-          uuid: 11111111-2222-4333-8444-555555555555
-          mount:
-            mount_point: /boot
-            fstab: { options: "defaults", fsck-passno: 2 }
-      - name: root
-        size: 100%
-        mkfs:
-          name: mkfs_root
-          type: ext4
-          label: cloudimg-rootfs
-          uuid: 66666666-7777-4888-8999-aaaaaaaaaaaa
-          mount:
-            mount_point: /
-            fstab: { options: "defaults", fsck-passno: 1 }
-`;
+/** GPT with ESP, BIOS boot, /boot (`bootSize`) and /, fixed labels and UUIDs. */
+function separateBoot(bootSize = '48MiB'): string {
+  return gptBootLayout({
+    disk: { size: '160MiB' },
+    espSize: '32MiB',
+    bootSize,
+    esp: { label: 'ESP', uuid: '1234-ABCD' },
+    boot: { uuid: '11111111-2222-4333-8444-555555555555' },
+    root: { type: 'ext4', label: 'cloudimg-rootfs', uuid: '66666666-7777-4888-8999-aaaaaaaaaaaa' },
+  });
+}
 
 // elements/block-device-mbr's layout with fixed ids, on a disk past 512 MiB (where mkfs.vfat --offset
 // on the image file would pick FAT32 by the file's size and fail for the 32 MiB ESP)
-const MBR_DEFAULT = `
-- local_loop:
-    name: image0
-    size: 1GiB
-- partitioning:
-    base: image0
-    label: mbr
-    partitions:
-      - name: ESP
-        type: '0xef'
-        flags: [primary]
-        size: 32MiB
-        mkfs:
-          type: vfat
-          label: ESP
-          uuid: 0BAD-F00D
-          mount:
-            mount_point: /boot/efi
-            fstab: { options: "defaults", fsck-passno: 2 }
-      - name: root
-        type: '0x83'
-        flags: [boot, primary]
-        size: 100%
-        mkfs:
-          name: mkfs_root
-          type: ext4
-          uuid: 0f0f0f0f-1111-4222-8333-444444444444
-          mount:
-            mount_point: /
-            fstab: { options: "defaults", fsck-passno: 1 }
-`;
+const MBR_DEFAULT = partitionedDisk(
+  'mbr',
+  [
+    { ...esp('32MiB', { label: 'ESP', uuid: '0BAD-F00D', fstab: FSTAB_SECONDARY }), type: '0xef', flags: ['primary'] },
+    rootPartition({ name: 'mkfs_root', type: 'ext4', uuid: '0f0f0f0f-1111-4222-8333-444444444444', fstab: FSTAB_ROOT }, { type: '0x83', flags: ['boot', 'primary'] }),
+  ],
+  { size: '1GiB' },
+);
 
 const PLAIN_EXT4 = `
 - local_loop:
@@ -255,7 +203,7 @@ describe.skipIf(skip)('offline assembly makes the disk the loop path makes', () 
   const newWorkspace = workspacePerTest();
 
   it('GPT with a separate /boot and /boot/efi (vfat) and a BIOS boot partition', async () => {
-    await expectSameDisks(await newWorkspace(), SEPARATE_BOOT);
+    await expectSameDisks(await newWorkspace(), separateBoot());
   });
 
   it("block-device-mbr's layout: MBR, vfat ESP at /boot/efi, ext4 root", async () => {
@@ -292,7 +240,7 @@ describe.skipIf(skip)('offline assembly makes the disk the loop path makes', () 
     const before = await treeListing(tree, ws.root);
     const params = { ...ws.params, imageDir: join(ws.root, 'offline'), mountBase: tree };
     mkdirSync(params.imageDir);
-    const plan = await planOfflineDisk(await loadGraph(SEPARATE_BOOT.replace('size: 48MiB', 'size: 8MiB'), ws), params);
+    const plan = await planOfflineDisk(await loadGraph(separateBoot('8MiB'), ws), params);
     const release = new ReleaseStack();
     await expect(assembleDisk(plan.disk, tree, { workDir: ws.root, release })).rejects.toThrow(/mkfs .*exited 1/);
     await release.releaseAll();

@@ -5,29 +5,12 @@ import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { releaseFromState, type PartitionDeviceMode } from '../../../src/blockdevice/lifecycle.js';
+import { esp, partitionedDisk, rootPartition } from '../../fixtures/block-device/layouts.mjs';
 import { REPO_ROOT } from '../../helpers/cli.js';
 import { skipUnless } from '../../helpers/resources.js';
 import { expectNoLeaks, leaksSince, loadGraph, skipLifecycle, workspacePerTest } from './fixture.js';
 
-const CONFIG = `
-- local_loop:
-    name: image0
-    size: 128MiB
-- partitioning:
-    base: image0
-    label: gpt
-    partitions:
-      - name: ESP
-        type: 'EF00'
-        size: 32MiB
-        mkfs:
-          type: vfat
-          mount: { mount_point: /boot/efi }
-      - name: root
-        size: 100%
-        mkfs:
-          mount: { mount_point: / }
-`;
+const CONFIG = partitionedDisk('gpt', [esp('32MiB'), rootPartition()], { size: '128MiB' });
 
 // runs in a child process from the compiled dist (built by the global setup), then waits to be killed
 const CHILD = `

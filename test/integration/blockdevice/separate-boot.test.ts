@@ -3,33 +3,10 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { bootPartition, FSTAB_ROOT, partitionedDisk, rootPartition } from '../../fixtures/block-device/layouts.mjs';
 import { MIB, cleanupLeavesOnlyImage, createIn, expectNoLeaks, extCat, extLs, probe, sfdiskJson, skipLifecycle, workspacePerTest } from './fixture.js';
 
-const CONFIG = `
-- local_loop:
-    name: image0
-    size: 96MiB
-- partitioning:
-    base: image0
-    label: gpt
-    partitions:
-      - name: boot
-        size: 32MiB
-        mkfs:
-          type: ext4
-          label: boot
-          mount:
-            mount_point: /boot
-            fstab: {}
-      - name: root
-        size: 100%
-        mkfs:
-          mount:
-            mount_point: /
-            fstab:
-              options: "defaults"
-              fsck-passno: 1
-`;
+const CONFIG = partitionedDisk('gpt', [bootPartition('32MiB', { fstab: {} }), rootPartition({ fstab: FSTAB_ROOT })], { size: '96MiB' });
 
 const skip = skipLifecycle();
 

@@ -6,6 +6,7 @@ import { checkOfflineDisk } from '../../../../src/blockdevice/offline/assemble-d
 import { loadBlockDeviceConfig } from '../../../../src/blockdevice/load-config.js';
 import { planOfflineDisk } from '../../../../src/blockdevice/offline/plan-from-graph.js';
 import type { BlockDeviceParams } from '../../../../src/blockdevice/types.js';
+import { gptBootLayout } from '../../../fixtures/block-device/layouts.mjs';
 
 const MiB = 1024 * 1024;
 const params: BlockDeviceParams = {
@@ -22,40 +23,8 @@ async function plan(yaml: string) {
   return planOfflineDisk(await loadBlockDeviceConfig(yaml, 'test', params), params);
 }
 
-const EFI_BOOT_ROOT = `
-- local_loop:
-    name: image0
-- partitioning:
-    base: image0
-    label: gpt
-    partitions:
-      - name: ESP
-        type: 'EF00'
-        size: 64MiB
-        mkfs:
-          type: vfat
-          mount:
-            mount_point: /boot/efi
-            fstab: { options: "defaults", fsck-passno: 2 }
-      - name: BSP
-        type: 'EF02'
-        size: 1MiB
-      - name: boot
-        size: 64MiB
-        mkfs:
-          type: ext4
-          label: boot
-          mount:
-            mount_point: /boot
-            fstab: {}
-      - name: root
-        size: 100%
-        mkfs:
-          name: mkfs_root
-          mount:
-            mount_point: /
-            fstab: { options: "defaults", fsck-passno: 1 }
-`;
+// GPT: ESP, BIOS boot, /boot (no fstab options) and /, on a disk sized by params
+const EFI_BOOT_ROOT = gptBootLayout({ boot: { fstab: {} } });
 
 describe('planOfflineDisk', () => {
   it('places each filesystem at its partition and gives the state the loop path would (fstab in mount order)', async () => {
