@@ -12,6 +12,7 @@
  * The outputs, the pushed reference and the manifest are what `runBuild` returns.
  */
 import type { BlockDeviceSession } from '../blockdevice/lifecycle.js';
+import type { OfflineDisk } from '../blockdevice/offline/offline-disk.js';
 import type { BlockDeviceGraph } from '../blockdevice/types.js';
 import type { Plan } from '../elements/plan.js';
 import type { ReleaseStack } from '../host/release-stack.js';
@@ -73,6 +74,8 @@ export interface SizedBuild extends TreeBuild {
 /** After step `block device`: the disk exists and its filesystems are mounted at TMP_MOUNT_PATH. */
 export interface ImageBuild extends SizedBuild {
   readonly blockDevice: BlockDeviceSession;
+  /** With `--offline-assembly`: the disk `assemble` fills (its image file and table exist already). */
+  readonly offlineDisk?: OfflineDisk;
 }
 
 /**

@@ -73,4 +73,10 @@ export interface BuildOptions {
   push: string | undefined;
   /** `--write-to nbd://…` (tsdib): stream the finished disk into an NBD export. */
   writeTo: string | undefined;
+  /**
+   * `--offline-assembly` (tsdib): the disk is written into the image file without a loop device or
+   * a mount (docs/offline-assembly.md): the late phases run in the chroot of the tree, then each
+   * filesystem is made and filled at its offset. LVM, zpools and xfs are refused at plan time.
+   */
+  offlineAssembly: boolean;
 }

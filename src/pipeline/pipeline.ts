@@ -14,6 +14,7 @@ import { copyRootTree, createImage, fillImageFromSnapshot, releaseBlockDevice, s
 import { pushOutputs, writeToNbd, type PushedArtifact } from './destination-steps.js';
 import { recordPackages, writeBuildManifest } from './manifest-step.js';
 import { writeDiskOutputs, writeTreeOutputs } from './output-steps.js';
+import { assembleImage, createOfflineImageStep, takeBiosBoot } from './offline-steps.js';
 import { checkBuildHostTools, makeWorkspace, planBuild, prepareHooks } from './prepare.js';
 import { enterBuildChroot, installExtraPackages, leaveBuildChroot, runHooksOf, runRootPhase } from './tree-steps.js';
 import { lookUpPhaseCache, restoreSnapshot, savePhaseCache } from './cache/phase-cache.js';
@@ -47,10 +48,12 @@ export const BUILD_STEPS = [
   'finalise.d',
   'leave chroot (image)',
   'cleanup.d',
+  'BIOS boot request',
   'tidy',
   'package list',
   'tree outputs',
   'umount',
+  'assemble',
   'disk outputs',
   'write to NBD',
   'release',
@@ -101,20 +104,24 @@ export async function runBuild(input: BuildInput): Promise<BuildOutcome> {
   const tree: TreeBuild = { ...hooked, phaseCache };
   const sized = await step('image size', () => sizeImage(tree));
   await step('block-device.d', () => runHooksOf(sized, 'block-device.d'));
-  const image = await step('block device', () => createImage(sized));
+  // --offline-assembly: the image file and its table now, the filesystems at `assemble` (offline-steps.ts)
+  const offline = sized.opts.offlineAssembly;
+  const image = await step('block device', () => (offline ? createOfflineImageStep(sized) : createImage(sized)));
   const snapshot = image.phaseCache?.snapshot;
   if (snapshot?.into === 'image') await step('restore snapshot (image)', () => fillImageFromSnapshot(image, snapshot.entry));
-  else await step('copy tree', () => copyRootTree(image));
+  else if (!offline) await step('copy tree', () => copyRootTree(image));
   await step('fstab', () => writeFstab(image));
   const chroot = await step('chroot (image)', () => enterBuildChroot(image, { useHostResolver: false }));
   await step('pre-finalise.d', () => runHooksOf(image, 'pre-finalise.d'));
   await step('finalise.d', () => runHooksOf(image, 'finalise.d'));
   await step('leave chroot (image)', () => leaveBuildChroot(image, chroot));
   await step('cleanup.d', () => runHooksOf(image, 'cleanup.d'));
+  const biosBoot = offline ? await step('BIOS boot request', () => takeBiosBoot(image)) : undefined;
   await step('tidy', () => tidyTree(image));
   const packages = await step('package list', () => recordPackages(image));
   const outputs = await step('tree outputs', () => writeTreeOutputs(image));
-  await step('umount', () => unmountImage(image));
+  if (offline) await step('assemble', () => assembleImage(image, biosBoot));
+  else await step('umount', () => unmountImage(image));
   outputs.push(...(await step('disk outputs', () => writeDiskOutputs(image))));
   await step('write to NBD', () => writeToNbd(image));
   await step('release', () => releaseBlockDevice(image));

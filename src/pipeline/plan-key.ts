@@ -79,6 +79,8 @@ function imageFlags(opts: BuildOptions): Record<string, string> {
     '--ramdisk-element': text(opts.ramdiskElement),
     '--install-type': text(opts.installType),
     '--docker-target': text(opts.dockerTarget),
+    // only when given: the loop path's keys stay what they were
+    ...(opts.offlineAssembly ? { '--offline-assembly': 'true' } : {}),
   };
 }
 

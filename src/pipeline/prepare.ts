@@ -16,6 +16,7 @@ import { checkBuildInputs } from './check-inputs.js';
 import { checkDebootstrapRelease, checkUnsupportedDibElements, isBuiltin } from './dib-tree-checks.js';
 import { checkDistroSettings } from './distro-check.js';
 import { checkElementFiles } from './element-files-check.js';
+import { checkOfflineAssembly } from './offline-check.js';
 import { checkRunsAsRoot } from './host-user.js';
 import type { BuildInput, HookedBuild, PlannedBuild, WorkspaceBuild } from './context.js';
 import { imageCacheDir } from './cache/cache-store.js';
@@ -52,6 +53,8 @@ export async function planBuild(input: BuildInput): Promise<PlannedBuild> {
     bad.sync(() => checkCloudInitDatasources(plan.elements, input.hostEnv, 'environment'));
     const params = { ...rootFsParams(input), ...explicitImageSize(input), forBuild: true };
     graph = await bad.check(() => loadBlockDeviceConfig(plan.blockDeviceConfig.text, plan.blockDeviceConfig.description, params));
+    const loaded = graph;
+    if (input.opts.offlineAssembly && loaded) bad.sync(() => checkOfflineAssembly(plan, loaded, params.rootFsType));
   }
   // the rest of the input (DIB_* numbers, outputs, where the build writes)
   await checkBuildInputs(input, bad);

@@ -13,6 +13,7 @@ import { hooksManageAptCache } from './dib-compat-mounts.js';
 import { useHostResolvConf } from './resolv-conf.js';
 import { runHookScript, runPhase, type HookRunContext } from './run-hooks.js';
 import { log, withStep } from '../log.js';
+import { offlinePhaseVariables } from './offline-steps.js';
 import { harvestAptArchives, seedAptArchives } from './cache/apt-cache.js';
 
 function hookContext(stage: HookedBuild): HookRunContext {
@@ -33,6 +34,7 @@ export function phaseVariables(stage: HookStage, phase: Phase): Record<string, s
     vars['DIB_ROOT_FSTYPE'] = v.rootFsType;
     vars['DIB_BOOT_LABEL'] = v.bootLabel;
     vars['DIB_MOUNTPOINTS'] = v.mountPoints.join('|');
+    if (stage.opts.offlineAssembly) Object.assign(vars, offlinePhaseVariables({ ...stage, blockDevice: stage.blockDevice }, PHASE_CONTRACT[phase].inChroot));
   }
   return vars;
 }

@@ -171,6 +171,8 @@ const DIRECT_FS_TYPES: ReadonlySet<string> = new Set(['ext2', 'ext3', 'ext4', 'x
  */
 function extractsIntoImage(planned: PlannedBuild): boolean {
   if (planned.hostEnv['TSDIB_PHASE_CACHE_DIRECT'] === '0') return false;
+  // offline assembly fills the image from the tree: the snapshot becomes the tree
+  if (planned.opts.offlineAssembly) return false;
   if (planned.plan.hooks.phases['block-device.d'].length > 0) return false;
   const rootType = rootFsParams(planned).rootFsType;
   return planned.graph.nodes.every((n) => DIRECT_PLUGINS.has(n.plugin) && (n.plugin !== 'mkfs' || DIRECT_FS_TYPES.has(String(n.config['type'] ?? rootType))));

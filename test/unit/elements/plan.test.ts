@@ -13,7 +13,7 @@ const DEFAULTS: BuildOptions = {
   offline: false, qemuImgOptions: undefined, rootLabel: undefined, ramdiskElement: undefined, installType: undefined,
   dockerTarget: undefined, logfile: undefined,
   quiet: false,
-  verbose: 0, blockDeviceConfig: undefined, noCache: false, jsonEvents: undefined, push: undefined, writeTo: undefined,
+  verbose: 0, blockDeviceConfig: undefined, noCache: false, jsonEvents: undefined, push: undefined, writeTo: undefined, offlineAssembly: false,
 };
 
 let tree: Tree;
