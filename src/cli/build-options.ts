@@ -99,7 +99,7 @@ function imageNameFrom(raw: string | undefined, types: readonly OutputType[]): s
   const last = stripped.slice(stripped.lastIndexOf('/') + 1);
   if (last === '' || last === '.' || last === '..') throw flagInvalid(`-o ${JSON.stringify(name)}: the image name needs a file name part, e.g. ${stripped.replace(/\/?\.{0,2}$/, '')}/image`.replace(' e.g. /image', ' e.g. out/image'));
   // a control character (a newline above all) would break the checksum files and the log lines
-  if (/[\x00-\x1f\x7f]/.test(stripped)) throw flagInvalid(`-o ${JSON.stringify(name)}: the image name has a control character (e.g. a newline); use printable characters only`);
+  if (CONTROL_CHARACTER.test(stripped)) throw flagInvalid(`-o ${JSON.stringify(name)}: the image name has a control character (e.g. a newline); use printable characters only`);
   return stripped;
 }
 
@@ -154,6 +154,9 @@ function checked(value: string | undefined, flag: string, pattern: RegExp, expec
   if (value !== undefined && !pattern.test(value)) throw flagInvalid(`${flag} ${JSON.stringify(value)}: expected ${expected}`);
   return value;
 }
+
+/** A control character (a newline above all) in a path: refused in -o, --logfile and --json-events. */
+export const CONTROL_CHARACTER = /[\x00-\x1f\x7f]/;
 
 function pathFlag(argv: RawArgv, key: string, flag: string): string | undefined {
   const s = lastString(argv, key, flag);
@@ -222,7 +225,13 @@ export async function toBuildOptions(argv: RawArgv): Promise<BuildOptions> {
   };
   Object.assign(opts, (await bad.check(() => destinationFlags(argv, types ?? []))) ?? {});
   for (const [flag, file] of [['--logfile', opts.logfile], ['--json-events', opts.jsonEvents]] as const) {
-    const problem = file === undefined ? undefined : await writableFileProblem(file);
+    if (file === undefined) continue;
+    // as for -o: a newline in the path would be written into the log lines that name the file
+    if (CONTROL_CHARACTER.test(file)) {
+      bad.add(flagInvalid(`${flag} ${JSON.stringify(file)}: the path has a control character (e.g. a newline); use printable characters only`));
+      continue;
+    }
+    const problem = await writableFileProblem(file);
     if (problem) bad.add(flagInvalid(`${flag} ${file}: cannot write it: ${problem}`, { hint: 'give a file in an existing, writable directory' }));
   }
   bad.throwIfAny();

@@ -1,6 +1,6 @@
 import type { Argv } from 'yargs';
 import { isTsdibError } from '../errors.js';
-import { addBuildOptions, toBuildOptions } from './build-options.js';
+import { addBuildOptions, CONTROL_CHARACTER, toBuildOptions } from './build-options.js';
 import { logSettings } from './log-settings.js';
 
 /** `tsdib [build] [flags] ELEMENT...`: the default command, DIB's disk-image-create. */
@@ -13,7 +13,9 @@ export function buildCommand(cli: Argv): Argv {
       const { appendErrorEvent, writeJsonEvents } = await import('../report/json-events.js');
       const { opts, settings } = await toBuildOptions(argv).then((o) => ({ opts: o, settings: logSettings(o, process.env) })).catch((e: unknown) => {
         // a bad flag is refused before the events file is opened: still say so in it, if it can be written
-        if (typeof argv['json-events'] === 'string') appendErrorEvent(argv['json-events'], e);
+        // (not when the path itself is refused for a control character: no file of that name is made)
+        const events = argv['json-events'];
+        if (typeof events === 'string' && !CONTROL_CHARACTER.test(events)) appendErrorEvent(events, e);
         throw e;
       });
       const { configureLog, openLogfile, stepTimings } = await import('../log.js');

@@ -406,6 +406,9 @@ const WIDER: WiderCase[] = [
     names: (d) => [`${join(d.root, 'taken', 'img.tar')} exists and is a directory`],
   },
   { what: 'accepted: an output path with a newline', args: (d) => ['-t', 'tar', '-o', `${out(d)}\nx`], names: () => ['-o', 'control character'] },
+  // in out/: the run must not make the file (no output is checked), nor write the refusal into it
+  { what: 'accepted: a --json-events path with a newline', args: (d) => build('--json-events', join(d.out, 'ev\nx.json'))(d), names: () => ['--json-events', 'control character'] },
+  { what: 'accepted: a --logfile path with a newline', args: (d) => build('--logfile', join(d.out, 'log\nx.txt'))(d), names: () => ['--logfile', 'control character'] },
   { what: 'accepted: -o .', args: () => ['-t', 'tar', '-o', '.'], names: () => ['-o "."', 'needs a file name part'] },
   { what: 'accepted: --checksum=maybe', args: build('--checksum=maybe'), names: () => ['--checksum="maybe"', 'takes no value'] },
   { what: 'accepted: --logfile naming a directory', args: (d) => build('--logfile', d.root)(d), names: (d) => [`--logfile ${d.root}`, 'is a directory'] },

@@ -76,6 +76,8 @@ describe('build options', () => {
     [['-a', 'amd46', 'debian'], "-a: unknown architecture 'amd46'; allowed: amd64, x86_64, i386, arm64, aarch64, armhf, ppc64el, ppc64le, ppc64, powerpc, s390x, riscv64"],
     [['-t', ',', 'debian'], '-t needs at least one output type (aci, docker, parallels, qcow, qcow2, qed, raw, squashfs, tar, tgz, vdi, vhd, vhd-fixed, vhdx, vmdk)'],
     [[], 'at least one element must be given (e.g. `debian vm`)'],
+    [['--json-events', '/tmp/e\n.json', 'debian'], '--json-events "/tmp/e\\n.json": the path has a control character (e.g. a newline); use printable characters only'],
+    [['--logfile', '/tmp/l\t.log', 'debian'], '--logfile "/tmp/l\\t.log": the path has a control character (e.g. a newline); use printable characters only'],
   ])('rejects %j: %s', async (args, message) => {
     expect((await failure(args)).message).toBe(message);
   });
