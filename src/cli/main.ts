@@ -11,6 +11,7 @@ import { hideBin } from 'yargs/helpers';
 import { formatError, isTsdibError, TsdibError } from '../errors.js';
 import { refuseBooleanValues } from './boolean-values.js';
 import { COMMANDS } from './commands.js';
+import { unknownOptionsMessage } from './unknown-options.js';
 
 export function buildCli(argv: string[]): Argv {
   let cli: Argv = yargs(argv)
@@ -27,7 +28,7 @@ export function buildCli(argv: string[]): Argv {
     .middleware((parsed) => refuseBooleanValues(argv, parsed))
     .fail((msg, err) => {
       if (err) throw err;
-      throw new TsdibError('FLAG_INVALID', msg ?? 'invalid command line', { hint: 'run `tsdib --help`' });
+      throw new TsdibError('FLAG_INVALID', msg ? unknownOptionsMessage(msg) : 'invalid command line', { hint: 'run `tsdib --help`' });
     });
   for (const command of COMMANDS) cli = command(cli);
   return cli;

@@ -135,7 +135,7 @@ const CASES: BadInput[] = [
   { what: 'a non-numeric --image-size', args: (d) => ['--image-size', 'big', '-t', 'tar', '-o', join(d.out, 'img')], code: 'FLAG_INVALID', names: () => 'big' },
   { what: 'a zero --image-size', args: (d) => ['--image-size', '0', '-t', 'tar', '-o', join(d.out, 'img')], code: 'FLAG_INVALID', names: () => '--image-size "0"' },
   { what: 'a non-numeric --mkfs-journal-size', args: (d) => ['--mkfs-journal-size', '8M', '-t', 'tar', '-o', join(d.out, 'img')], code: 'FLAG_INVALID', names: () => '8M' },
-  { what: 'an unknown option', args: (d) => ['--frobnicate', '-t', 'tar', '-o', join(d.out, 'img')], code: 'FLAG_INVALID', names: () => 'frobnicate' },
+  { what: 'an unknown option', args: (d) => ['--frobnicate', '-t', 'tar', '-o', join(d.out, 'img')], code: 'FLAG_INVALID', names: () => 'unknown option: --frobnicate' },
   { what: '--qemu-img-options that is not key=value', args: (d) => ['-t', 'qcow2', '--qemu-img-options', 'compat', '-o', join(d.out, 'img')], code: 'FLAG_INVALID', names: () => '"compat"' },
   { what: '--qemu-img-options with a key no writer takes', args: (d) => ['-t', 'qcow2', '--qemu-img-options', 'colour=blue', '-o', join(d.out, 'img')], code: 'FLAG_INVALID', names: () => 'colour' },
   { what: '--qemu-img-options meant for another format', args: (d) => ['-t', 'raw,tar', '--qemu-img-options', 'compat=0.10', '-o', join(d.out, 'img')], code: 'FLAG_INVALID', names: () => 'compat' },
