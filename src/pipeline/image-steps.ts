@@ -20,7 +20,7 @@ import type { PhaseCacheEntry } from './cache/cache-store.js';
 import { computeImageSize, treeUsageKiB } from './image-size.js';
 import { unmountHookMountsBelow } from './dib-compat-mounts.js';
 import { restoreSnapshotIntoImage } from './cache/phase-cache.js';
-import { rootFsParams } from './prepare.js';
+import { diskParams, rootFsParams } from './prepare.js';
 import { tidyImage } from './tidy.js';
 import type { Workspace } from './workspace.js';
 
@@ -61,23 +61,14 @@ export async function sizeImage(tree: TreeBuild): Promise<SizedBuild> {
 
 /** Moves the tree aside (DIB's `built`) and creates the block device mounted at TMP_MOUNT_PATH. */
 export async function createImage(sized: SizedBuild): Promise<ImageBuild> {
-  const { workspace: ws, imageSize: size } = sized;
+  const { workspace: ws } = sized;
   await unmountHookMountsBelow(ws.mountPath);
   const left = await mountsUnder(ws.mountPath);
   if (left.length > 0) throw blockDeviceFailed(`cannot move the tree: still mounted below it: ${left.join(', ')}`);
   await rm(join(ws.mountPath, 'lost+found'), { recursive: true, force: true });
   await rename(ws.mountPath, builtPath(ws));
   await mkdir(ws.mountPath, { mode: 0o755 });
-  const fs = rootFsParams(sized);
-  const blockDevice = await createBlockDevice(sized.graph, {
-    imageDir: ws.imageDir,
-    imageSize: size.bytes,
-    mountBase: ws.mountPath,
-    buildDir: ws.dir,
-    rootFsType: fs.rootFsType,
-    rootLabel: fs.rootLabel,
-    rootFsOpts: size.rootFsOpts,
-  }, sized.release);
+  const blockDevice = await createBlockDevice(sized.graph, diskParams(sized), sized.release);
   const v = blockDevice.values();
   log.info(`block device ${v.imageBlockDevice}: ${v.mountPoints.join(' ')}`);
   return { ...sized, blockDevice };

@@ -18,7 +18,7 @@ import { blockDeviceFailed } from '../errors.js';
 import { log } from '../log.js';
 import type { ImageBuild, SizedBuild } from './context.js';
 import { unmountHookMountsBelow } from './dib-compat-mounts.js';
-import { rootFsParams } from './prepare.js';
+import { diskParams } from './prepare.js';
 
 /**
  * Step `block device`, offline: the disk planned from the graph (every UUID drawn), checked against
@@ -26,21 +26,12 @@ import { rootFsParams } from './prepare.js';
  * partition table written. The tree stays at TMP_MOUNT_PATH.
  */
 export async function createOfflineImageStep(sized: SizedBuild): Promise<ImageBuild> {
-  const { workspace: ws, imageSize: size } = sized;
+  const { workspace: ws } = sized;
   // what block-device.d hooks mounted in the tree would otherwise end up in the image
   await unmountHookMountsBelow(ws.mountPath);
   // mkfs.ext4 -d makes its own lost+found; the loop path drops the tree's too
   await rm(join(ws.mountPath, 'lost+found'), { recursive: true, force: true });
-  const fs = rootFsParams(sized);
-  const plan = await planOfflineDisk(sized.graph, {
-    imageDir: ws.imageDir,
-    imageSize: size.bytes,
-    mountBase: ws.mountPath,
-    buildDir: ws.dir,
-    rootFsType: fs.rootFsType,
-    rootLabel: fs.rootLabel,
-    rootFsOpts: size.rootFsOpts,
-  });
+  const plan = await planOfflineDisk(sized.graph, diskParams(sized));
   await checkOfflineDisk(plan.disk, ws.mountPath);
   await createOfflineImage(plan.disk, sized.release);
   const blockDevice = offlineSession(plan.state, sized.graph.nodes);

@@ -18,7 +18,7 @@ import { checkDistroSettings } from './distro-check.js';
 import { checkElementFiles } from './element-files-check.js';
 import { checkOfflineAssembly } from './offline-check.js';
 import { checkRunsAsRoot } from './host-user.js';
-import type { BuildInput, HookedBuild, PlannedBuild, WorkspaceBuild } from './context.js';
+import type { BuildInput, HookedBuild, PlannedBuild, SizedBuild, WorkspaceBuild } from './context.js';
 import { imageCacheDir } from './cache/cache-store.js';
 import { dibArch, hookEnvironment, workspaceMinTmpfsGB, workspaceNoTmpfs } from './hook-environment.js';
 import { mkfsTypes } from './build-tools.js';
@@ -65,6 +65,13 @@ export async function planBuild(input: BuildInput): Promise<PlannedBuild> {
   const planKey = await computePlanKey(input.opts, checked.plan, input.hostEnv);
   log.info(`plan key: ${planKey}`);
   return { ...input, ...checked, planKey };
+}
+
+/** The block-device params of the disk both backends make: the workspace's dirs, the image size and the root filesystem settings. */
+export function diskParams(sized: SizedBuild): BlockDeviceParams {
+  const { workspace: ws, imageSize: size } = sized;
+  const fs = rootFsParams(sized);
+  return { imageDir: ws.imageDir, imageSize: size.bytes, mountBase: ws.mountPath, buildDir: ws.dir, rootFsType: fs.rootFsType, rootLabel: fs.rootLabel, rootFsOpts: size.rootFsOpts };
 }
 
 /** The root filesystem settings DIB passes as block-device params (FS_TYPE, ROOT_LABEL), with where each came from. */
