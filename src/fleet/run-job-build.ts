@@ -10,6 +10,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { runResult } from '../host/exec.js';
 import type { ReleaseStack } from '../host/release-stack.js';
+import { buildFailure } from './build-failure.js';
 import { jobEnvironment } from './fleet-plan.js';
 import type { FleetJobData } from './fleet-queue.js';
 
@@ -25,7 +26,7 @@ export interface JobBuildOutcome {
   digest?: string;
   /** The plan key the build computed. */
   builtKey?: string;
-  /** The build's error line (code and message) when it failed, and the last lines of its log (hook output). */
+  /** The build's error (code and message; BUILD_CRASHED without an error event) when it failed, and the last lines of its log (hook output) and, after a crash, of its stderr. */
   error?: { code: string; message: string; exitCode: number; logTail: string[] };
   seconds: number;
 }
@@ -86,9 +87,11 @@ export async function runJobBuild(job: FleetJobData, dirs: { tmp: string; out: s
     const seconds = (performance.now() - t0) / 1000;
     const error = lines.find((e) => e.type === 'error');
     if (r.exitCode !== 0 || error) {
-      // the build's log goes with its output directory: keep what explains the failure
+      // the build's log goes with its output directory: keep what explains the failure; a crash's
+      // stack is on stderr only
       const logTail = (await readFile(join(out, 'build.log'), 'utf8').catch(() => '')).trimEnd().split('\n').slice(-LOG_TAIL_LINES);
-      return { ok: false, seconds, error: { code: error?.code ?? 'BUILD_FAILED', message: error?.message ?? `tsdib exited ${r.exitCode}: ${r.stderr.trim().split('\n').at(-1) ?? ''}`, exitCode: error?.exitCode ?? r.exitCode, logTail } };
+      const stack = error ? [] : r.stderr.trimEnd().split('\n').slice(-LOG_TAIL_LINES);
+      return { ok: false, seconds, error: { ...buildFailure(r.exitCode, error, r.stderr), logTail: [...logTail, ...stack] } };
     }
     const manifest = JSON.parse(await readFile(join(out, `${job.name}.manifest.json`), 'utf8')) as { planKey?: string };
     // the push step logs `--push REF: manifest DIGEST` (destination-steps.ts)
