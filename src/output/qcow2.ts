@@ -24,6 +24,8 @@ import type { DiskSink, OutputOptions, RawChunk, RawImageInfo, StreamingWriter }
 /** Compression jobs in flight: enough to keep the 4 libuv threads (and both cores) busy. */
 const IN_FLIGHT = 16;
 const COUNT_PAGE = 65536;
+/** Compressed clusters land back to back: they are gathered and written this many bytes at a time. */
+const WRITE_BATCH = 256 * 1024;
 
 /** The settings `--qemu-img-options` and `-u` ask for; throws FLAG_INVALID naming a bad key. */
 export function qcow2Settings(opts: OutputOptions): Qcow2Settings {
@@ -73,6 +75,12 @@ class Qcow2Sink implements DiskSink {
   private readonly counts = new Map<number, Uint16Array>();
   private readonly queue: Job[] = [];
   private readonly compressCluster: ClusterCompressor | undefined;
+  /** Cluster buffers whose job is placed, reused for the next clusters (no allocation and zero-fill per cluster). */
+  private readonly spare: Buffer[] = [];
+  /** Bytes placed but not yet written: a contiguous run of the host file from `batchStart`. */
+  private batch: Buffer | undefined;
+  private batchStart = 0;
+  private batchLength = 0;
   private open = true;
 
   constructor(
@@ -127,8 +135,9 @@ class Qcow2Sink implements DiskSink {
     const n = Math.ceil(c.data.length / cs);
     for (let k = 0; k < n; k++) {
       if (rangeIsZero(c, k * cs, cs)) continue;
-      const raw = Buffer.alloc(cs); // zero-padded when the last cluster is short
-      c.data.copy(raw, 0, k * cs, Math.min(c.data.length, (k + 1) * cs));
+      const raw = this.spare.pop() ?? Buffer.allocUnsafe(cs);
+      const copied = c.data.copy(raw, 0, k * cs, Math.min(c.data.length, (k + 1) * cs));
+      if (copied < cs) raw.fill(0, copied); // the last cluster of a short image is zero-padded
       const packed = (this.compressCluster as ClusterCompressor)(raw);
       packed.catch(() => undefined); // handled when placed; avoids an unhandled rejection meanwhile
       this.queue.push({ cluster: (c.offset + k * cs) / cs, raw, packed });
@@ -167,11 +176,13 @@ class Qcow2Sink implements DiskSink {
         this.gapEnd = host;
       }
       this.pos = host + cs;
-      pwriteAll(this.fd, job.raw, host);
+      this.place(job.raw, host);
       writeCopiedEntry(table, index, host);
       this.addCount(host / cs);
+      this.spare.push(job.raw);
       return;
     }
+    this.spare.push(job.raw);
     let off: number;
     if (this.gapStart + out.length <= this.gapEnd) {
       off = this.gapStart;
@@ -180,13 +191,33 @@ class Qcow2Sink implements DiskSink {
       off = this.pos;
       this.pos += out.length;
     }
-    pwriteAll(this.fd, out, off);
+    this.place(out, off);
     writeCompressedEntry(table, index, off, out.length, this.settings.clusterBits);
     for (let h = Math.floor(off / cs); h <= Math.floor((off + out.length - 1) / cs); h++) this.addCount(h);
   }
 
+  /** Writes `bytes` at host offset `at`, gathered with the bytes placed just before them when they follow on. */
+  private place(bytes: Buffer, at: number): void {
+    if (this.batchLength > 0 && (at !== this.batchStart + this.batchLength || this.batchLength + bytes.length > WRITE_BATCH)) this.flush();
+    if (bytes.length >= WRITE_BATCH) {
+      pwriteAll(this.fd, bytes, at);
+      return;
+    }
+    this.batch ??= Buffer.allocUnsafe(WRITE_BATCH);
+    if (this.batchLength === 0) this.batchStart = at;
+    bytes.copy(this.batch, this.batchLength);
+    this.batchLength += bytes.length;
+  }
+
+  private flush(): void {
+    if (this.batchLength === 0 || !this.batch) return;
+    pwriteAll(this.fd, this.batch, this.batchStart, 0, this.batchLength);
+    this.batchLength = 0;
+  }
+
   async finish(): Promise<void> {
     while (this.queue.length > 0) await this.placeNext();
+    this.flush();
     const dataEnd = Math.ceil(this.pos / this.cs) * this.cs;
     writeMetadata(this.fd, this.settings, this.size, dataEnd, this.l2, (cl) => this.refcountOf(cl));
     this.open = false;
