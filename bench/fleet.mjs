@@ -1,8 +1,9 @@
 #!/usr/bin/env node
-// Fleet benchmark: the four-job fleet of test/integration/fleet (Debian and Ubuntu minbase from
-// debian-rootfs's cached tarball × two element sets, -t tar, fixture element fleet-os) on a
-// redis-server and a registry started here on 127.0.0.1. Prints:
-//   1. a warm-up round (fills the phase cache; its time is shown, not compared);
+// Fleet benchmark: the four-job fleet of test/integration/fleet (Debian and Ubuntu × `vm` and
+// `vm uefi`, -t tar: real images whose root trees come from the phase cache the e2e builds and the
+// fleet test fill) on a redis-server and a registry started here on 127.0.0.1. Prints:
+//   1. a warm-up round when a job's tree is not in the phase cache yet (fills it; its time is shown,
+//      not compared); skipped when `tsdib plan` says every tree will be reused;
 //   2. the wall time of `tsdib fleet run` with one worker, then with two (on a 2-core host the
 //      second mostly shows correctness, not speed);
 //   3. the per-job overhead of the engine: each job run directly as `tsdib … -t tar --push REF`
@@ -10,26 +11,28 @@
 //      the one-worker fleet's wall time divided by the jobs.
 //
 //   npm run bench:fleet
-//   BENCH_DIR=/var/tmp/b npm run bench:fleet
+//   BENCH_DIR=/var/tmp/b DIB_IMAGE_CACHE=/var/cache/tsdib npm run bench:fleet
 //
 // Each round pushes under its own registry path, so every round builds all four jobs. Timings are
 // wall time; this is a benchmark, not a test, and the host may be busy: the load average is printed.
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, connect } from 'node:net';
-import { loadavg, tmpdir } from 'node:os';
+import { homedir, loadavg, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const REPO = join(dirname(fileURLToPath(import.meta.url)), '..');
 const CLI = join(REPO, 'dist', 'cli', 'main.js');
-const ELEMENTS = join(REPO, 'test', 'fixtures', 'elements');
 const DIR = process.env.BENCH_DIR ?? join(tmpdir(), 'tsdib-bench-fleet');
+/** The e2e builds' cache (test/e2e/helpers/build.ts), where the jobs' trees are. */
+const CACHE = process.env.DIB_IMAGE_CACHE ?? join(homedir(), '.cache', 'tsdib');
+const UBUNTU = { DIB_DISTRIBUTION_MIRROR: process.env.DIB_DISTRIBUTION_MIRROR_UBUNTU ?? 'http://archive.ubuntu.com/ubuntu' };
 const JOBS = [
-  { name: 'debian-base', distro: 'debian', elements: ['fleet-os'] },
-  { name: 'ubuntu-base', distro: 'ubuntu', elements: ['fleet-os'] },
-  { name: 'debian-report', distro: 'debian', elements: ['fleet-os', 'report-rootfs'] },
-  { name: 'ubuntu-report', distro: 'ubuntu', elements: ['fleet-os', 'report-rootfs'] },
+  { name: 'debian-vm', elements: ['debian', 'vm'], env: {} },
+  { name: 'debian-vm-uefi', elements: ['debian', 'vm', 'uefi'], env: {} },
+  { name: 'ubuntu-vm', elements: ['ubuntu', 'vm'], env: UBUNTU },
+  { name: 'ubuntu-vm-uefi', elements: ['ubuntu', 'vm', 'uefi'], env: UBUNTU },
 ];
 
 const has = (cmd) => spawnSync('sh', ['-c', `command -v ${cmd}`], { stdio: 'ignore' }).status === 0;
@@ -44,11 +47,19 @@ function fail(message) {
   process.exit(2);
 }
 
-/** The environment of every tsdib process here: no DIB_* of the caller, no registry credentials. */
+/** The environment of every tsdib process here: no DIB_* of the caller but the cache, no registry credentials. */
 function env(extra = {}) {
   const e = { ...process.env, HOME: '/nonexistent', TMPDIR: DIR };
   for (const k of Object.keys(e)) if (/^(DIB_|ELEMENTS_PATH$|DOCKER_CONFIG$|REGISTRY_AUTH_FILE$)/.test(k)) delete e[k];
-  return { ...e, ...extra };
+  return { ...e, DIB_IMAGE_CACHE: CACHE, ...extra };
+}
+
+/** Jobs whose tree `tsdib plan` says is not in the phase cache. */
+function coldJobs() {
+  return JOBS.filter((j) => {
+    const r = spawnSync(process.execPath, [CLI, 'plan', ...j.elements, '-t', 'tar', '--json'], { env: env(j.env), encoding: 'utf8', maxBuffer: 64 << 20 });
+    return r.status !== 0 || JSON.parse(r.stdout).phaseCache?.status !== 'reuse';
+  });
 }
 
 function freePort() {
@@ -100,9 +111,8 @@ async function timed(cmd, args, e) {
 
 function fleetYaml(registry) {
   return `registry: ${registry}
-env: { ELEMENTS_PATH: ${JSON.stringify(ELEMENTS)} }
 images:
-${JOBS.map((j) => `  - name: ${j.name}\n    elements: [${j.elements.join(', ')}]\n    base: false\n    formats: [tar]\n    env: { FLEET_DISTRO: ${j.distro} }\n`).join('')}`;
+${JOBS.map((j) => `  - name: ${j.name}\n    elements: ${JSON.stringify(j.elements)}\n    formats: [tar]\n    env: ${JSON.stringify(j.env)}\n`).join('')}`;
 }
 
 /** The summary table's rows of `fleet run`: name → { state, worker, seconds }. */
@@ -125,7 +135,7 @@ async function main() {
   try {
     await listening(redisPort);
     await listening(regPort);
-    console.log(`fleet bench: ${JOBS.length} jobs (${JOBS.map((j) => j.name).join(', ')}), -t tar, in ${DIR}; load ${load()}`);
+    console.log(`fleet bench: ${JOBS.length} jobs (${JOBS.map((j) => j.name).join(', ')}), -t tar, in ${DIR}, cache ${CACHE}; load ${load()}`);
 
     const round = async (label, workers) => {
       const ws = [];
@@ -142,8 +152,12 @@ async function main() {
       return { seconds: r.seconds, rows: summary(r.output) };
     };
 
-    const warm = await round('warmup', 2);
-    console.log(`warm-up (2 workers, fills the phase cache): ${warm.seconds.toFixed(1)} s`);
+    const cold = coldJobs();
+    if (cold.length === 0) console.log(`warm-up skipped: every job's tree is in the phase cache (${CACHE})`);
+    else {
+      const warm = await round('warmup', 2);
+      console.log(`warm-up (2 workers; ${cold.map((j) => j.name).join(', ')} not in the phase cache): ${warm.seconds.toFixed(1)} s`);
+    }
     const one = await round('one', 1);
     const two = await round('two', 2);
     console.log(`\nfleet run wall time, ${JOBS.length} jobs (load ${load()}):`);
@@ -156,8 +170,8 @@ async function main() {
     for (const j of JOBS) {
       const out = join(DIR, 'direct', j.name);
       mkdirSync(out, { recursive: true });
-      const args = [CLI, '-n', ...j.elements, '-t', 'tar', '-o', join(out, j.name), '--push', `127.0.0.1:${regPort}/direct/${j.name}:bench`, '--logfile', join(out, 'build.log')];
-      const r = await timed(process.execPath, args, env({ ELEMENTS_PATH: ELEMENTS, FLEET_DISTRO: j.distro }));
+      const args = [CLI, ...j.elements, '-t', 'tar', '-o', join(out, j.name), '--push', `127.0.0.1:${regPort}/direct/${j.name}:bench`, '--logfile', join(out, 'build.log')];
+      const r = await timed(process.execPath, args, env(j.env));
       if (r.status !== 0) throw new Error(`direct build of ${j.name} exited ${r.status}:\n${r.output}`);
       rmSync(out, { recursive: true, force: true });
       direct += r.seconds;

@@ -1,13 +1,17 @@
 // Issue 10/10's acceptance, on loopback only: redis-server and an OCI registry started here on
 // 127.0.0.1, two `tsdib worker`s and `tsdib fleet run` as a user runs them.
-// - Four jobs (Debian and Ubuntu minbase × two element sets, -t tar) and a fifth whose element
-//   fails: the four are built and pushed once each, the fifth is reported with its hook's error
-//   after one attempt, `fleet run` exits 1; run again, the four enqueue nothing.
+// - Four jobs (Debian and Ubuntu × `vm` and `vm uefi`, -t tar) and a fifth whose element fails:
+//   the four are built and pushed once each, the fifth is reported with its hook's error after one
+//   attempt, `fleet run` exits 1; run again, the four enqueue nothing.
 // - A worker killed with SIGKILL while its build holds a loop device and a mount: the other worker
 //   completes the job (BullMQ's stall check, `--lock-seconds 4`), and the killed worker, restarted,
 //   sweeps its work directory: no loop device, mount or workspace of it is left.
-// The jobs are cheap: fleet-os (test/fixtures/elements) is debian-rootfs's cached minbase tree,
-// fake-os is built from the host's binaries.
+// The four are real images, built as the e2e suite builds them (same cache directory, same keyed
+// variables), so their root trees come from the phase cache the e2e builds fill and a job redoes
+// only the block device, finalise.d and the tar: `debian vm` is test/e2e/debian-vm's tree,
+// `debian vm uefi` debian-bootloaders', `ubuntu vm` ubuntu-vm's (same mirror variable). `ubuntu vm
+// uefi` has no e2e twin: its tree is built here, once per change of tsdib's code or elements.
+// The broken and killed jobs use fake-os (test/fixtures/elements), built from the host's binaries.
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -16,31 +20,50 @@ import { loopsAndMountsUnder } from '../../helpers/host-state.js';
 import { FIXTURE_ELEMENTS, PLAIN_EXT4 } from '../../helpers/offline-build.js';
 import { hasLoop, skipOnHost, skipUnless } from '../../helpers/resources.js';
 import { missingTools } from '../../helpers/services.js';
+import { isNeverKeyed } from '../../../src/pipeline/cache/key-variables.js';
+import { E2E_CACHE } from '../../e2e/helpers/build.js';
 import { archiveAnswers } from '../../e2e/helpers/requirements.js';
 import { startRegistry, type RegistryFixture } from '../registry/registry-fixture.js';
 import { buildsStarted, spawnCli, startRedis, startWorker, waitFor, type Redis, type Spawned, type Worker } from './fleet-fixture.js';
 
 const skip = skipUnless(hasLoop, 'fleet', 'needs root and loop devices') || missingTools('fleet', ['redis-server', 'docker-registry', 'setpriv']);
-const archives = skip ? [] : await Promise.all(['http://deb.debian.org/debian/dists/bookworm/Release', 'http://archive.ubuntu.com/ubuntu/dists/noble/Release'].map((u) => archiveAnswers(u)));
+/** The Ubuntu mirror of test/e2e/ubuntu-vm.test.ts (a keyed variable: it must be the same for the cache to match). */
+const UBUNTU_MIRROR = process.env['DIB_DISTRIBUTION_MIRROR_UBUNTU'] ?? 'http://archive.ubuntu.com/ubuntu';
+const archives = skip ? [] : await Promise.all(['http://deb.debian.org/debian/dists/bookworm/Release', `${UBUNTU_MIRROR}/dists/noble/Release`].map((u) => archiveAnswers(u)));
 const skipDistros = skip || skipOnHost(archives.every((a) => a.ok), 'fleet of Debian and Ubuntu jobs', `an archive does not answer: ${archives.map((a) => a.why).join('; ')}`);
 
-/** The four jobs: Debian and Ubuntu minbase, without and with the report-rootfs element. */
-const FOUR = ['debian-base', 'ubuntu-base', 'debian-report', 'ubuntu-report'];
+/** The four jobs, each the element set and variables of its e2e twin (above). */
+const FOUR_JOBS: ReadonlyArray<{ name: string; elements: string[]; env?: Record<string, string> }> = [
+  { name: 'debian-vm', elements: ['debian', 'vm'] },
+  { name: 'debian-vm-uefi', elements: ['debian', 'vm', 'uefi'] },
+  { name: 'ubuntu-vm', elements: ['ubuntu', 'vm'], env: { DIB_DISTRIBUTION_MIRROR: UBUNTU_MIRROR } },
+  { name: 'ubuntu-vm-uefi', elements: ['ubuntu', 'vm', 'uefi'], env: { DIB_DISTRIBUTION_MIRROR: UBUNTU_MIRROR } },
+];
+const FOUR = FOUR_JOBS.map((j) => j.name);
 
-/** No credentials from the caller's files; a registry on 127.0.0.1 is plain HTTP. */
-const ENV = { HOME: '/nonexistent', DOCKER_CONFIG: undefined, REGISTRY_AUTH_FILE: undefined, XDG_RUNTIME_DIR: undefined, XDG_CONFIG_HOME: undefined };
+/**
+ * The keyed DIB_* variables of this process, which the e2e builds inherit: a job gets DIB_* only
+ * from the fleet file (its worker drops its own), so the fleet's `env` carries them.
+ */
+const KEYED_DIB_ENV = Object.fromEntries(Object.entries(process.env).filter((e): e is [string, string] => e[0].startsWith('DIB_') && !isNeverKeyed(e[0]) && e[1] !== undefined));
+
+/**
+ * No credentials from the caller's files (a registry on 127.0.0.1 is plain HTTP); the e2e builds'
+ * cache directory (never keyed), where the jobs find their trees.
+ */
+const ENV = { DIB_IMAGE_CACHE: E2E_CACHE, HOME: '/nonexistent', DOCKER_CONFIG: undefined, REGISTRY_AUTH_FILE: undefined, XDG_RUNTIME_DIR: undefined, XDG_CONFIG_HOME: undefined };
 
 function fleetFile(registry: string, withBroken: boolean, kill = false): string {
   const fakeOs = `
     base: false
     formats: [raw]
     env:
+      ELEMENTS_PATH: ${JSON.stringify(FIXTURE_ELEMENTS)}
       DIB_BLOCK_DEVICE_CONFIG: ${JSON.stringify(PLAIN_EXT4)}
       DIB_IMAGE_SIZE: "0.1"
       DIB_JOURNAL_SIZE: "8"`;
   if (kill) {
     return `registry: ${registry}/fleet
-env: { ELEMENTS_PATH: ${JSON.stringify(FIXTURE_ELEMENTS)} }
 images:
   - name: slow
     elements: [fake-os, fault]${fakeOs}
@@ -49,22 +72,11 @@ images:
       FAULT_SLEEP_SECONDS: "20"
 `;
   }
+  const four = FOUR_JOBS.map((j) => `  - name: ${j.name}\n    elements: ${JSON.stringify(j.elements)}\n    formats: [tar]\n${j.env ? `    env: ${JSON.stringify(j.env)}\n` : ''}`);
   return `registry: ${registry}/fleet
-env: { ELEMENTS_PATH: ${JSON.stringify(FIXTURE_ELEMENTS)} }
+env: ${JSON.stringify(KEYED_DIB_ENV)}
 images:
-  - name: "\${distro}-base"
-    elements: [fleet-os]
-    base: false
-    formats: [tar]
-    env: { FLEET_DISTRO: "\${distro}" }
-    matrix: { distro: [debian, ubuntu] }
-  - name: "\${distro}-report"
-    elements: [fleet-os, report-rootfs]
-    base: false
-    formats: [tar]
-    env: { FLEET_DISTRO: "\${distro}" }
-    matrix: { distro: [debian, ubuntu] }
-${withBroken ? `  - name: broken\n    elements: [fake-os, fault]${fakeOs}\n      FAULT_PHASE: install.d\n` : ''}`;
+${four.join('')}${withBroken ? `  - name: broken\n    elements: [fake-os, fault]${fakeOs}\n      FAULT_PHASE: install.d\n` : ''}`;
 }
 
 /** The summary row of job NAME in `fleet run`'s output (the table's line). */
@@ -123,7 +135,7 @@ describe.skipIf(skip)('tsdib fleet: jobs in BullMQ on Redis, built by workers, p
       await second.exited;
       for (const w of pair) await w.stop();
       process.stdout.write(`fleet: first run\n${first.stdout()}${first.stderr()}\nworkers:\n${logs()}\n`);
-    }, 20 * 60_000);
+    }, 45 * 60_000);
 
     it('builds and pushes each of the four jobs exactly once, under its plan key', async () => {
       expect(first.stdout()).toContain('5 jobs, 5 queued, 0 already built');
