@@ -15,9 +15,10 @@ export function dibTreeMissing(): string | undefined {
   return undefined;
 }
 
-// Not DIB_DEBOOTSTRAP_CACHE: tsdib's phase cache already skips root.d (debootstrap) when nothing
-// changed. (DIB writes its tarball in place; tsdib runs that hook under a lock in DIB_IMAGE_CACHE
-// when the tarball is in play, so concurrent builds do not tear it: src/pipeline/run-hooks.ts.)
+// The builds that debootstrap add DIB_DEBOOTSTRAP_CACHE=1 and DIB_DEBIAN_USE_DEBOOTSTRAP_CACHE=1:
+// tsdib's phase cache skips root.d only while tsdib's code is unchanged, and DIB's tarball in
+// DIB_IMAGE_CACHE survives a code change. (DIB writes that tarball in place; tsdib runs the hook
+// under a lock when it is in play, so concurrent builds do not tear it: src/pipeline/run-hooks.ts.)
 /** DIB's tree on ELEMENTS_PATH. */
 export const DIB_TREE_ENV: Readonly<Record<string, string>> = { ELEMENTS_PATH: DIB_ELEMENTS };
 
