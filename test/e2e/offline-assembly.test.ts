@@ -6,7 +6,7 @@
 // `tsdib test` (the serial getty runs, / is read-write; for the GPT layout /boot and /boot/efi are
 // their own filesystems). The tree comes from the same phase-cache entry as debian-vm.test.ts's
 // build (the options here do not change its key), so a warm cache pays only for the assembly.
-import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -95,4 +95,35 @@ describe.skipIf(skip).each(CASES)('tsdib debian vm -t qcow2 --offline-assembly, 
     expect(r.status, tail(r.output)).toBe(0);
     for (const check of checks) expect(r.output).toMatch(new RegExp(`^PASS  ${check} \\(`, 'm'));
   }, BOOT_TIMEOUT_MS + 180_000);
+});
+
+describe.skipIf(skip)('tsdib debian vm -t qcow2 --offline-assembly, interrupted (SIGINT) as `assemble` starts', () => {
+  let dir: string;
+  let build: BuildRun;
+  let samples: HostSample[];
+
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'tsdib-e2e-offline-int-'));
+    const sampler = startHostSampler(500);
+    try {
+      // `package list` is the last step before `assemble` that prints (`tree outputs` has nothing to do for -t qcow2)
+      build = await runBuild(['debian', 'vm', '-t', 'qcow2', '--offline-assembly', '-o', join(dir, 'out', 'debian')], { interruptWhen: /✔ package list/ });
+    } finally {
+      samples = await sampler.stop();
+    }
+    const stopped = /^.*✘.*$/m.exec(build.output)?.[0] ?? '(no failed step in the log)';
+    process.stdout.write(`offline assembly, interrupted: exit ${build.status} after ${build.seconds.toFixed(0)} s; ${stopped.trim()}\n`);
+  }, 30 * 60_000);
+
+  afterAll(() => {
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('exits 130, had no loop device or mount of the image, and leaves no workspace, loop device, mount or output', () => {
+    expect(build.status, tail(build.output)).toBe(130);
+    expect(build.workspace, tail(build.output)).toMatch(/tsdib_build\./);
+    expect(seenUnder(samples, [build.workspace as string, dir])).toEqual({ loops: [], mounts: [] });
+    expect(build.leaked).toEqual({ loops: [], mounts: [], workspaces: [] });
+    expect(existsSync(join(dir, 'out', 'debian.qcow2'))).toBe(false);
+  });
 });
