@@ -6,6 +6,7 @@
 // `tsdib test` (the serial getty runs, / is read-write; for the GPT layout /boot and /boot/efi are
 // their own filesystems). The tree comes from the same phase-cache entry as debian-vm.test.ts's
 // build (the options here do not change its key), so a warm cache pays only for the assembly.
+// A fault case interrupts a build as `assemble` starts: exit 130, nothing left on the host.
 import { existsSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
