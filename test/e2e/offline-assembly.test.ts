@@ -46,6 +46,24 @@ const CASES: Case[] = [
   },
 ];
 
+describe.skipIf(skip)('--offline-assembly and the phase cache', () => {
+  it("plans the same phase-cache key (the tree) as debian-vm.test.ts's `debian vm -t qcow2,tar` build, for both layouts", async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tsdib-e2e-offline-plan-'));
+    try {
+      const key = async (args: string[]) => {
+        const r = await runBuild(['plan', '--json', 'debian', 'vm', ...args]);
+        expect(r.status, tail(r.output)).toBe(0);
+        return (JSON.parse(r.output) as { phaseCache: { key?: string } }).phaseCache.key;
+      };
+      const loop = await key(['-t', 'qcow2,tar', '-o', 'out/debian']);
+      expect(loop).toMatch(/^[0-9a-f]{16,}$/);
+      for (const c of CASES) expect(await key(['-t', 'qcow2', '--offline-assembly', '-o', join(dir, 'out', 'debian'), ...c.args(dir)])).toBe(loop);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
 describe.skipIf(skip).each(CASES)('tsdib debian vm -t qcow2 --offline-assembly, $title', ({ args, checks }) => {
   let dir: string;
   let build: BuildRun;
