@@ -46,6 +46,14 @@ const BAD_INPUT: ReadonlySet<ErrorCode> = new Set<ErrorCode>([
 ]);
 
 export interface ErrorContext {
+  /** The flag (or command argument) as the user types it: '--memory', '-t', 'tsdib push'. */
+  flag?: string;
+  /** The value given to `flag`, as typed (several for a list flag). */
+  value?: string | readonly string[];
+  /** What the value should have been ("a whole number of at least 1"); the message says "expected …". */
+  expected?: string;
+  /** What is wrong with the value, when `expected` does not say it. */
+  problem?: string;
   file?: string;
   path?: string;
   element?: string;
@@ -130,8 +138,27 @@ export function envInvalid(message: string, ctx: ErrorContext = {}): TsdibError 
   return new TsdibError('ENV_INVALID', message, ctx);
 }
 
-export function flagInvalid(message: string, ctx: ErrorContext = {}): TsdibError {
-  return new TsdibError('FLAG_INVALID', message, ctx);
+/**
+ * The fields of a bad flag: the flag, the value given (left out when the flag itself is the
+ * problem) and either what was `expected` or what the `problem` is. The factory writes the one line.
+ */
+export type FlagFields = Omit<ErrorContext, 'flag' | 'value' | 'expected' | 'problem'> & {
+  flag: string;
+  value?: string | number | readonly string[];
+} & ({ expected: string; problem?: never } | { problem: string; expected?: never });
+
+/** A value as typed, quoted (JSON) only where bare it would mislead: empty, spaces, quotes, control characters, a leading '-'. */
+export function showValue(value: string): string {
+  return value === '' || value.startsWith('-') || /[\s"'\\\x00-\x1f\x7f]/.test(value) ? JSON.stringify(value) : value;
+}
+
+/** "FLAG VALUE: expected …" or "FLAG VALUE: problem" (or "FLAG: …" without a value); exit 2. */
+export function flagInvalid(fields: FlagFields): TsdibError {
+  const { flag, value, expected, problem, ...ctx } = fields;
+  const given = value === undefined ? undefined : typeof value === 'number' ? String(value) : value;
+  const shown = given === undefined ? '' : ` ${typeof given === 'string' ? showValue(given) : given.map(showValue).join(', ')}`;
+  const what = expected === undefined ? (problem as string) : `expected ${expected}`;
+  return new TsdibError('FLAG_INVALID', `${flag}${shown}: ${what}`, { ...ctx, flag, value: given, expected, problem });
 }
 
 export function hookDuplicate(message: string, ctx: ErrorContext = {}): TsdibError {

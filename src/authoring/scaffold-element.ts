@@ -6,7 +6,7 @@
  */
 import { chmod, mkdir, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { closestName } from '../elements/did-you-mean.js';
+import { unknownFlagValue } from '../elements/did-you-mean.js';
 import { checkElementName } from '../elements/element-name.js';
 import { isPhase, PHASES, type Phase } from '../elements/phases.js';
 import { elementInvalid, flagInvalid } from '../errors.js';
@@ -34,12 +34,11 @@ export function parsePhases(raw: readonly string[]): Phase[] {
   for (const given of raw) {
     const name = given.endsWith('.d') ? given : `${given}.d`;
     if (!isPhase(name)) {
-      const near = closestName(name, PHASES);
-      throw flagInvalid(`--phases: unknown phase '${given}'; phases: ${PHASES.join(', ')}`, near ? { hint: `did you mean '${near}'?` } : {});
+      throw unknownFlagValue('--phases', given, 'phase', PHASES, name);
     }
     phases.add(name);
   }
-  if (phases.size === 0) throw flagInvalid('--phases: name at least one phase, e.g. install.d');
+  if (phases.size === 0) throw flagInvalid({ flag: '--phases', problem: 'name at least one phase, e.g. install.d' });
   return PHASES.filter((p) => phases.has(p));
 }
 
@@ -49,7 +48,7 @@ export async function scaffoldElement(opts: ScaffoldOptions): Promise<ScaffoldRe
   const parent = resolve(opts.dir ?? '.');
   const path = join(parent, opts.name);
   const problem = await writableDirProblem(parent);
-  if (problem) throw flagInvalid(`--dir ${parent}: cannot make the element there: ${problem}`, { hint: 'give --dir a directory (it is made when missing)' });
+  if (problem) throw flagInvalid({ flag: '--dir', value: parent, problem: `cannot make the element there: ${problem}`, hint: 'give --dir a directory (it is made when missing)' });
   await mkdir(parent, { recursive: true });
   try {
     await mkdir(path);

@@ -26,7 +26,7 @@ async function readConfig(path: string, what: string): Promise<string> {
     return await readFile(path, 'utf8');
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
-    throw flagInvalid(`${what} ${path} cannot be read (${code === 'ENOENT' ? 'no such file' : (code ?? String(e))})`, { file: path });
+    throw flagInvalid({ flag: what, value: path, problem: `cannot be read (${code === 'ENOENT' ? 'no such file' : (code ?? String(e))})`, file: path });
   }
 }
 
@@ -50,9 +50,9 @@ function imageSizeParam(spec: string | undefined): number | undefined {
     if (bytes > 0) return bytes;
   } catch (e) {
     if (!(e instanceof SizeSpecError)) throw e;
-    throw flagInvalid(`--image-size: ${e.message}`);
+    throw flagInvalid({ flag: '--image-size', value: spec, problem: e.message });
   }
-  throw flagInvalid(`--image-size ${spec} must be more than 0 bytes`);
+  throw flagInvalid({ flag: '--image-size', value: spec, expected: 'more than 0 bytes' });
 }
 
 export function graphJson(g: BlockDeviceGraph): string {

@@ -93,7 +93,11 @@ function problemsError(source: string, problems: readonly ConfigProblem[], fille
   for (const p of problems) {
     const f = filled.find((x) => x.path === p.path);
     if (!f) own.push(p);
-    else errors.push((f.origin.kind === 'env' ? envInvalid : flagInvalid)(`${f.origin.name}${f.origin.kind === 'env' ? '=' : ' '}${JSON.stringify(f.origin.value)}: ${p.message}`, { hint: `it sets ${p.path.slice(p.path.lastIndexOf('.') + 1)} of the root filesystem (mkfs_root)` }));
+    else {
+      const hint = `it sets ${p.path.slice(p.path.lastIndexOf('.') + 1)} of the root filesystem (mkfs_root)`;
+      const { name, value } = f.origin;
+      errors.push(f.origin.kind === 'env' ? envInvalid(`${name}=${JSON.stringify(value)}: ${p.message}`, { hint }) : flagInvalid({ flag: name, value, problem: p.message, hint }));
+    }
   }
   if (own.length > 0) errors.push(configProblemsError(source, own));
   return badInputs(errors);

@@ -2,7 +2,7 @@
  * yargs reads `--checksum=maybe` (any value but true/false given to a boolean flag with `=`) as
  * false, silently. This check, run on the raw arguments once yargs has typed them, refuses it.
  */
-import { flagInvalid } from '../errors.js';
+import { takesNoValue } from './flag-values.js';
 
 export function refuseBooleanValues(args: readonly string[], parsed: Readonly<Record<string, unknown>>): void {
   for (const arg of args) {
@@ -11,7 +11,7 @@ export function refuseBooleanValues(args: readonly string[], parsed: Readonly<Re
     if (!m) continue;
     const [, name = '', value = ''] = m;
     if (typeof parsed[name] === 'boolean' && value !== 'true' && value !== 'false') {
-      throw flagInvalid(`--${name}=${JSON.stringify(value)}: --${name} takes no value (give --${name} alone to turn it on)`);
+      throw takesNoValue(`--${name}`, value);
     }
   }
 }

@@ -6,16 +6,17 @@
  */
 import { resolve } from 'node:path';
 import type { Argv } from 'yargs';
-import { BadInputs, flagInvalid, isTsdibError } from '../errors.js';
+import { BadInputs, flagInvalid, isTsdibError, TsdibError } from '../errors.js';
 import { elementNameProblem } from '../elements/element-name.js';
 import { PACKAGE_NAME } from '../elements/package-installs-shape.js';
 import { writableFileProblem } from '../host/writable-file.js';
 import { parseReference } from '../registry/reference.js';
-import { closestName } from '../elements/did-you-mean.js';
+import { unknownFlagValue } from '../elements/did-you-mean.js';
 import { hostArch } from '../elements/host-arch.js';
-import { OUTPUT_TYPES } from '../output/writers.js';
+import { dockerTargetMissing } from '../output/docker.js';
+import { noOutputType, OUTPUT_TYPES, unknownOutputType } from '../output/writers.js';
 import { NUMBER_RULES } from '../pipeline/number-rules.js';
-import { lastString, numberFlag, type RawArgv } from './flag-values.js';
+import { CONTROL_CHARACTER, controlCharacter, lastString, numberFlag, takesNoValue, type RawArgv } from './flag-values.js';
 import type { BuildOptions, OutputType } from '../pipeline/options.js';
 
 /** Architectures `-a` accepts (Debian names and the kernel/RPM spellings DIB's YAML front-end allows). */
@@ -71,13 +72,10 @@ export function addBuildOptions(y: Argv): Argv {
 
 export function parseTypes(raw: string | undefined): OutputType[] {
   const items = (raw ?? 'qcow2').split(',').map((t) => t.trim()).filter(Boolean);
-  if (items.length === 0) throw flagInvalid(`-t needs at least one output type (${OUTPUT_TYPES.join(', ')})`);
+  if (items.length === 0) throw noOutputType();
   const types: OutputType[] = [];
   for (const t of items) {
-    if (!(OUTPUT_TYPES as readonly string[]).includes(t)) {
-      const near = closestName(t, OUTPUT_TYPES);
-      throw flagInvalid(`-t: unknown output type '${t}'; allowed: ${OUTPUT_TYPES.join(', ')}`, near ? { hint: `did you mean '${near}'?` } : {});
-    }
+    if (!(OUTPUT_TYPES as readonly string[]).includes(t)) throw unknownOutputType('-t', t);
     if (!types.includes(t)) types.push(t);
   }
   return types;
@@ -85,10 +83,7 @@ export function parseTypes(raw: string | undefined): OutputType[] {
 
 function parseArch(raw: string | undefined): string | undefined {
   if (raw === undefined) return undefined;
-  if (!(ARCHES as readonly string[]).includes(raw)) {
-    const near = closestName(raw, ARCHES);
-    throw flagInvalid(`-a: unknown architecture '${raw}'; allowed: ${ARCHES.join(', ')}`, near ? { hint: `did you mean '${near}'?` } : {});
-  }
+  if (!(ARCHES as readonly string[]).includes(raw)) throw unknownFlagValue('-a', raw, 'architecture', ARCHES);
   return raw;
 }
 
@@ -97,9 +92,9 @@ function imageNameFrom(raw: string | undefined, types: readonly OutputType[]): s
   const only = types.length === 1 ? types[0] : undefined;
   const stripped = only && name.endsWith(`.${only}`) ? name.slice(0, -(only.length + 1)) : name;
   const last = stripped.slice(stripped.lastIndexOf('/') + 1);
-  if (last === '' || last === '.' || last === '..') throw flagInvalid(`-o ${JSON.stringify(name)}: the image name needs a file name part, e.g. ${stripped.replace(/\/?\.{0,2}$/, '')}/image`.replace(' e.g. /image', ' e.g. out/image'));
+  if (last === '' || last === '.' || last === '..') throw flagInvalid({ flag: '-o', value: name, problem: `the image name needs a file name part, e.g. ${stripped.replace(/\/?\.{0,2}$/, '') || 'out'}/image` });
   // a control character (a newline above all) would break the checksum files and the log lines
-  if (CONTROL_CHARACTER.test(stripped)) throw flagInvalid(`-o ${JSON.stringify(name)}: the image name has a control character (e.g. a newline); use printable characters only`);
+  if (CONTROL_CHARACTER.test(stripped)) throw controlCharacter('-o', name);
   return stripped;
 }
 
@@ -108,7 +103,7 @@ function boolFlag(argv: RawArgv, key: string, flag: string): boolean {
   const v = argv[key];
   const last = Array.isArray(v) ? v[v.length - 1] : v;
   if (last === undefined || typeof last === 'boolean') return last === true;
-  throw flagInvalid(`${flag}=${JSON.stringify(String(last))}: ${flag} takes no value (give ${flag} alone to turn it on)`);
+  throw takesNoValue(flag, String(last));
 }
 
 /** `-p`: package names as the package manager takes them; never an option such as --force-yes. */
@@ -116,7 +111,10 @@ function packagesFlag(argv: RawArgv): string[] {
   const packages = listFlag(argv, 'p');
   const bad = packages.filter((p) => !PACKAGE_NAME.test(p));
   if (bad.length > 0) {
-    throw flagInvalid(`-p ${bad.map((b) => JSON.stringify(b)).join(', ')}: not a package name (letters, digits, + . - _ : ~; not starting with "-")`, {
+    throw flagInvalid({
+      flag: '-p',
+      value: bad,
+      problem: 'not a package name (letters, digits, + . - _ : ~; not starting with "-")',
       hint: bad.some((b) => b.startsWith('-')) ? 'options for the package manager cannot be given through -p' : undefined,
     });
   }
@@ -126,18 +124,18 @@ function packagesFlag(argv: RawArgv): string[] {
 function ramdiskElementFlag(argv: RawArgv): string | undefined {
   const name = lastString(argv, 'ramdisk-element', '--ramdisk-element');
   const problem = name === undefined ? undefined : elementNameProblem(name);
-  if (problem) throw flagInvalid(`--ramdisk-element ${JSON.stringify(name)}: ${problem}`, { hint: 'give the name of an element, e.g. ramdisk' });
+  if (problem) throw flagInvalid({ flag: '--ramdisk-element', value: name, problem, hint: 'give the name of an element, e.g. ramdisk' });
   return name;
 }
 
 function dockerTargetFlag(argv: RawArgv, types: readonly OutputType[] | undefined): string | undefined {
   const target = lastString(argv, 'docker-target', '--docker-target');
-  if (types?.includes('docker') && !target) throw flagInvalid('-t docker needs --docker-target REPO:TAG');
+  if (types?.includes('docker') && !target) throw dockerTargetMissing();
   if (target !== undefined) {
     try {
       parseReference(target, '--docker-target');
     } catch (e) {
-      if (isTsdibError(e)) throw flagInvalid(e.message, { hint: 'write REPO[:TAG], e.g. tsdib/debian:latest' });
+      if (isTsdibError(e)) throw new TsdibError(e.code, e.message, { ...e.context, hint: 'write REPO[:TAG], e.g. tsdib/debian:latest' });
       throw e;
     }
   }
@@ -151,12 +149,10 @@ function listFlag(argv: RawArgv, key: string): string[] {
 }
 
 function checked(value: string | undefined, flag: string, pattern: RegExp, expected: string): string | undefined {
-  if (value !== undefined && !pattern.test(value)) throw flagInvalid(`${flag} ${JSON.stringify(value)}: expected ${expected}`);
+  if (value !== undefined && !pattern.test(value)) throw flagInvalid({ flag, value, expected });
   return value;
 }
 
-/** A control character (a newline above all) in a path: refused in -o, --logfile and --json-events. */
-export const CONTROL_CHARACTER = /[\x00-\x1f\x7f]/;
 
 function pathFlag(argv: RawArgv, key: string, flag: string): string | undefined {
   const s = lastString(argv, key, flag);
@@ -170,7 +166,7 @@ async function destinationFlags(argv: RawArgv, types: readonly OutputType[]): Pr
   if (push !== undefined) {
     const { parseReference } = await import('../registry/reference.js');
     parseReference(push, '--push');
-    if (types.every((t) => t === 'docker')) throw flagInvalid('--push needs an output file; -t docker writes none', { hint: 'add a file type, e.g. -t qcow2' });
+    if (types.every((t) => t === 'docker')) throw flagInvalid({ flag: '--push', problem: 'needs an output file; -t docker writes none', hint: 'add a file type, e.g. -t qcow2' });
   }
   if (writeTo !== undefined) {
     const { parseNbdUri } = await import('../nbd/nbd-uri.js');
@@ -185,7 +181,7 @@ export async function toBuildOptions(argv: RawArgv): Promise<BuildOptions> {
   const f = <T>(fn: () => T): T => bad.sync(fn) as T;
   const rawElements = argv['elements'];
   const elements = (Array.isArray(rawElements) ? rawElements : rawElements === undefined ? [] : [rawElements]).map(String);
-  if (elements.length === 0) bad.add(flagInvalid('at least one element must be given (e.g. `debian vm`)', { hint: 'list elements with `tsdib elements`' }));
+  if (elements.length === 0) bad.add(flagInvalid({ flag: 'ELEMENTS', problem: 'give at least one, e.g. `debian vm`', hint: 'list elements with `tsdib elements`' }));
   const types = bad.sync(() => parseTypes(lastString(argv, 't', '-t')));
   const arch = f(() => parseArch(lastString(argv, 'a', '-a'))) ?? (await hostArch());
   const opts: BuildOptions = {
@@ -228,11 +224,11 @@ export async function toBuildOptions(argv: RawArgv): Promise<BuildOptions> {
     if (file === undefined) continue;
     // as for -o: a newline in the path would be written into the log lines that name the file
     if (CONTROL_CHARACTER.test(file)) {
-      bad.add(flagInvalid(`${flag} ${JSON.stringify(file)}: the path has a control character (e.g. a newline); use printable characters only`));
+      bad.add(controlCharacter(flag, file));
       continue;
     }
     const problem = await writableFileProblem(file);
-    if (problem) bad.add(flagInvalid(`${flag} ${file}: cannot write it: ${problem}`, { hint: 'give a file in an existing, writable directory' }));
+    if (problem) bad.add(flagInvalid({ flag, value: file, problem: `cannot write it: ${problem}`, hint: 'give a file in an existing, writable directory' }));
   }
   bad.throwIfAny();
   return opts;

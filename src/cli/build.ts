@@ -1,6 +1,7 @@
 import type { Argv } from 'yargs';
 import { isTsdibError } from '../errors.js';
-import { addBuildOptions, CONTROL_CHARACTER, toBuildOptions } from './build-options.js';
+import { addBuildOptions, toBuildOptions } from './build-options.js';
+import { CONTROL_CHARACTER } from './flag-values.js';
 import { logSettings } from './log-settings.js';
 
 /** `tsdib [build] [flags] ELEMENT...`: the default command, DIB's disk-image-create. */

@@ -4,7 +4,7 @@ import { flagInvalid } from '../errors.js';
 function count(v: unknown, flag: string, rule: { integer: boolean }): number | undefined {
   if (v === undefined) return undefined;
   const ok = rule.integer ? /^\s*\d+\s*$/ : /^\s*\d+(\.\d+)?\s*$/;
-  if (!ok.test(String(v))) throw flagInvalid(`${flag} ${JSON.stringify(String(v))}: expected ${rule.integer ? 'a whole number' : 'a number'} >= 0`);
+  if (!ok.test(String(v))) throw flagInvalid({ flag, value: String(v), expected: `${rule.integer ? 'a whole number' : 'a number'} >= 0` });
   return Number(v);
 }
 

@@ -14,7 +14,7 @@ export interface LogSettings {
 }
 
 export function logSettings(flags: { quiet: boolean; verbose: number; logfile: string | undefined }, env: Readonly<Record<string, string | undefined>>): LogSettings {
-  if (flags.quiet && flags.verbose > 0) throw flagInvalid('-q and -v contradict each other: give one of them');
+  if (flags.quiet && flags.verbose > 0) throw flagInvalid({ flag: '-q', problem: 'contradicts -v: give one of them' });
   const dibQuiet = env['DIB_QUIET'];
   if (dibQuiet !== undefined && dibQuiet !== '' && dibQuiet !== '0' && dibQuiet !== '1') {
     throw envInvalid(`DIB_QUIET=${JSON.stringify(dibQuiet)}: expected 1 (quiet) or 0 (not quiet, even with --logfile)`);

@@ -13,7 +13,7 @@ export function pushCommand(cli: Argv): Argv {
     async (argv) => {
       const args = ((argv.args as string[] | undefined) ?? []).map(String);
       const { flagInvalid } = await import('../errors.js');
-      if (args.length < 2) throw flagInvalid('tsdib push needs FILE... and a REF', { hint: 'e.g. tsdib push out/debian.qcow2 127.0.0.1:5000/tsdib/debian:test' });
+      if (args.length < 2) throw flagInvalid({ flag: 'tsdib push', problem: 'needs FILE... and a REF', hint: 'e.g. tsdib push out/debian.qcow2 127.0.0.1:5000/tsdib/debian:test' });
       const { pushFiles } = await import('../registry/push-files.js');
       const r = await pushFiles({
         files: args.slice(0, -1),

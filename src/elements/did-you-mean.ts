@@ -1,4 +1,5 @@
-/** "Did you mean X?" for misspelt element names: the closest known name by edit distance. */
+/** "Did you mean X?" for misspelt names (elements, output types, …): the closest known name by edit distance. */
+import { flagInvalid, type TsdibError } from '../errors.js';
 
 /** Levenshtein distance (insert, delete, substitute; each costs 1). */
 export function editDistance(a: string, b: string): number {
@@ -26,4 +27,13 @@ export function closestName(name: string, known: Iterable<string>): string | und
     if (d <= limit && (!best || d < best.d)) best = { name: k, d };
   }
   return best?.name;
+}
+
+/**
+ * FLAG_INVALID for a value not among `known`: "-t qcow3: unknown output type; allowed: …", with a
+ * did-you-mean hint for the known name closest to `spelt` (the value as normalised, e.g. `install.d`).
+ */
+export function unknownFlagValue(flag: string, value: string, what: string, known: readonly string[], spelt = value): TsdibError {
+  const near = closestName(spelt, known);
+  return flagInvalid({ flag, value, problem: `unknown ${what}; allowed: ${known.join(', ')}`, hint: near && `did you mean '${near}'?` });
 }

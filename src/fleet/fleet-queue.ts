@@ -69,11 +69,11 @@ export function redisConnection(url: string): ConnectionOptions {
   try {
     u = new URL(url);
   } catch {
-    throw flagInvalid(`--redis ${url}: not a URL`, { hint: 'e.g. --redis redis://127.0.0.1:6379' });
+    throw flagInvalid({ flag: '--redis', value: url, problem: 'not a URL', hint: 'e.g. --redis redis://127.0.0.1:6379' });
   }
-  if (u.protocol !== 'redis:' && u.protocol !== 'rediss:') throw flagInvalid(`--redis ${url}: expected redis:// or rediss://`);
+  if (u.protocol !== 'redis:' && u.protocol !== 'rediss:') throw flagInvalid({ flag: '--redis', value: url, expected: 'redis:// or rediss://' });
   const db = u.pathname.replace(/^\//, '');
-  if (db !== '' && !/^\d+$/.test(db)) throw flagInvalid(`--redis ${url}: the path must be a database number`);
+  if (db !== '' && !/^\d+$/.test(db)) throw flagInvalid({ flag: '--redis', value: url, problem: 'the path must be a database number' });
   return {
     host: u.hostname || '127.0.0.1',
     port: u.port ? Number(u.port) : 6379,

@@ -82,7 +82,7 @@ export async function runDoctor(opts: DoctorOptions): Promise<number> {
   }
   const root = process.getuid?.() === 0;
   if (opts.install && !root) {
-    throw flagInvalid('--install installs Debian packages with apt-get, which needs root', { hint: 'run it as root (sudo tsdib doctor --install …), or without --install to see what is missing' });
+    throw flagInvalid({ flag: '--install', problem: 'installs Debian packages with apt-get, which needs root', hint: 'run it as root (sudo tsdib doctor --install …), or without --install to see what is missing' });
   }
   const { tools, what, refusal } = await wantedTools(opts);
   const wanted = [...tools];

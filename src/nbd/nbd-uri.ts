@@ -11,8 +11,8 @@ export type NbdTarget =
   | { kind: 'tcp'; host: string; port: number; exportName: string; uri: string }
   | { kind: 'unix'; socket: string; exportName: string; uri: string };
 
-function bad(uri: string, why: string): Error {
-  return flagInvalid(`--write-to ${uri}: ${why}`, { hint: 'use nbd://HOST[:PORT][/EXPORT] or nbd+unix:///EXPORT?socket=/path/to/socket' });
+function bad(uri: string, problem: string): Error {
+  return flagInvalid({ flag: '--write-to', value: uri, problem, hint: 'use nbd://HOST[:PORT][/EXPORT] or nbd+unix:///EXPORT?socket=/path/to/socket' });
 }
 
 export function parseNbdUri(uri: string): NbdTarget {

@@ -44,9 +44,9 @@ export async function checkNbdTarget(uri: string, diskBytes?: number): Promise<v
     return;
   }
   try {
-    if (conn.readOnly) throw flagInvalid(`--write-to ${uri}: the export is read-only`);
+    if (conn.readOnly) throw flagInvalid({ flag: '--write-to', value: uri, problem: 'the export is read-only' });
     const problem = diskBytes === undefined ? undefined : sizeProblem(target, conn.info.size, diskBytes);
-    if (problem) throw flagInvalid(`--write-to ${uri}: ${problem}`, { hint: 'give the export more room, or a smaller --image-size' });
+    if (problem) throw flagInvalid({ flag: '--write-to', value: uri, problem, hint: 'give the export more room, or a smaller --image-size' });
     log.info(`--write-to ${uri}: export of ${conn.info.size} bytes answers`);
   } finally {
     await conn.close();

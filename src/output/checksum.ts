@@ -7,7 +7,7 @@
 import { writeFile } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { Worker } from 'node:worker_threads';
-import { flagInvalid } from '../errors.js';
+import { flagInvalid, showValue } from '../errors.js';
 import { commitOutput, tempName } from './output-file.js';
 
 export type ChecksumAlgorithm = 'md5' | 'sha256';
@@ -26,7 +26,7 @@ export function parseChecksum(value: boolean | string | undefined): ChecksumAlgo
   const out: ChecksumAlgorithm[] = [];
   for (const part of v.split(',').map((p) => p.trim())) {
     if (part !== 'md5' && part !== 'sha256') {
-      throw flagInvalid(`--checksum ${value}: unknown algorithm "${part}"`, { hint: 'use md5, sha256 or md5,sha256' });
+      throw flagInvalid({ flag: '--checksum', value, problem: `unknown algorithm ${showValue(part)}`, hint: 'use md5, sha256 or md5,sha256' });
     }
     if (!out.includes(part)) out.push(part);
   }

@@ -70,7 +70,10 @@ export async function chooseWriters(types: readonly string[], options: OutputOpt
       await probeQemuImgConvert(withQemu, spec, options.qemuImgOptions, options.compress, outputDir);
     }
     const takers = OUTPUT_TYPES.filter((t) => OUTPUT_WRITERS[t]?.optionKeys.includes(key));
-    throw flagInvalid(`--qemu-img-options ${key}: not supported for -t ${types.join(',')}`, {
+    throw flagInvalid({
+      flag: '--qemu-img-options',
+      value: key,
+      problem: `not supported for -t ${types.join(',')}`,
       hint: takers.length > 0 ? `${key} applies to ${takers.join(', ')}` : `neither tsdib's writers nor qemu-img's formats for these types take ${key}`,
     });
   }

@@ -10,7 +10,7 @@ import { parseChecksum, type ChecksumAlgorithm } from './checksum.js';
 import { dirname } from 'node:path';
 import { chooseWriters } from './choose-writer.js';
 import { parseQemuImgOptions } from './qemu-img-options.js';
-import { OUTPUT_TYPES, OUTPUT_WRITERS } from './writers.js';
+import { noOutputType, OUTPUT_WRITERS, unknownOutputType } from './writers.js';
 import type { OutputOptions, OutputWriter } from './writer.js';
 
 /** What `writeOutputs` is asked for (see write-outputs.ts). */
@@ -76,10 +76,10 @@ export async function planOutputs(req: WriteOutputsRequest): Promise<OutputPlan>
   const types: string[] = [];
   for (const t of req.types.flatMap((x) => x.split(',')).map((x) => x.trim())) {
     if (t === '') continue;
-    if (!(t in OUTPUT_WRITERS)) throw flagInvalid(`-t ${t}: unknown output type`, { hint: `known types: ${OUTPUT_TYPES.join(', ')}` });
+    if (!(t in OUTPUT_WRITERS)) throw unknownOutputType('-t', t);
     if (!types.includes(t)) types.push(t);
   }
-  if (types.length === 0) throw flagInvalid('-t: no output type given', { hint: `known types: ${OUTPUT_TYPES.join(', ')}` });
+  if (types.length === 0) throw noOutputType();
 
   const outputs: PlannedOutput[] = types.map((type) => {
     const writer = OUTPUT_WRITERS[type] as OutputWriter;
@@ -89,7 +89,7 @@ export async function planOutputs(req: WriteOutputsRequest): Promise<OutputPlan>
   const byPath = new Map<string, string>();
   for (const o of outputs) {
     const other = byPath.get(o.path);
-    if (other) throw flagInvalid(`-t ${other},${o.type}: both would write ${o.path}`, { hint: 'ask for one of them' });
+    if (other) throw flagInvalid({ flag: '-t', value: `${other},${o.type}`, problem: `both would write ${o.path}`, hint: 'ask for one of them' });
     byPath.set(o.path, o.type);
   }
   for (const o of outputs) {

@@ -38,8 +38,8 @@ export function qcow2Settings(opts: OutputOptions): Qcow2Settings {
   const compressionType = (o.get('compression_type') ?? 'zlib') as Qcow2CompressionType;
   if (compressionType === 'zstd') {
     // qemu: "Compression type 'zstd' requires compat=1.1" (v2 headers have no compression_type field)
-    if (version === 2) throw flagInvalid(`--qemu-img-options compression_type=zstd needs compat=1.1 for qcow2 (compat=${o.get('compat')} has no compression type field)`);
-    requireZstd('--qemu-img-options compression_type=zstd');
+    if (version === 2) throw flagInvalid({ flag: '--qemu-img-options', value: 'compression_type=zstd', problem: `needs compat=1.1 for qcow2 (compat=${o.get('compat')} has no compression type field)` });
+    requireZstd({ flag: '--qemu-img-options', value: 'compression_type=zstd' });
   }
   let clusterBits = 16;
   const cs = o.get('cluster_size');
@@ -47,11 +47,11 @@ export function qcow2Settings(opts: OutputOptions): Qcow2Settings {
     const bytes = parseQemuSize(cs, 'cluster_size', 'qcow2');
     clusterBits = Math.log2(bytes);
     if (!Number.isInteger(clusterBits) || clusterBits < 9 || clusterBits > 21) {
-      throw flagInvalid(`--qemu-img-options cluster_size=${cs} for qcow2: expected a power of two from 512 to 2M`);
+      throw flagInvalid({ flag: '--qemu-img-options', value: `cluster_size=${cs}`, expected: 'a power of two from 512 to 2M for qcow2' });
     }
   }
   const lazyRefcounts = onOff(o.get('lazy_refcounts'), 'lazy_refcounts', 'qcow2') ?? false;
-  if (lazyRefcounts && version === 2) throw flagInvalid('--qemu-img-options lazy_refcounts=on needs compat=1.1 for qcow2');
+  if (lazyRefcounts && version === 2) throw flagInvalid({ flag: '--qemu-img-options', value: 'lazy_refcounts=on', problem: 'needs compat=1.1 for qcow2' });
   return { version, clusterBits, lazyRefcounts, compress: opts.compress, compressionType };
 }
 

@@ -27,8 +27,8 @@ export function parseQemuImgOptions(text: string | undefined): Map<string, strin
     const eq = part.indexOf('=');
     const key = (eq < 0 ? part : part.slice(0, eq)).trim();
     const value = eq < 0 ? 'on' : part.slice(eq + 1).trim();
-    if (key === '') throw flagInvalid(`--qemu-img-options: "${part}" has no key`, { hint: 'use key=value pairs separated by commas' });
-    if (out.has(key)) throw flagInvalid(`--qemu-img-options: ${key} is given twice`);
+    if (key === '') throw flagInvalid({ flag: '--qemu-img-options', value: part, problem: 'no key', hint: 'use key=value pairs separated by commas' });
+    if (out.has(key)) throw flagInvalid({ flag: '--qemu-img-options', value: key, problem: 'given twice' });
     out.set(key, value);
   }
   return out;
@@ -38,9 +38,7 @@ export function parseQemuImgOptions(text: string | undefined): Map<string, strin
 export function checkChoice(opts: ReadonlyMap<string, string>, key: string, allowed: readonly string[], format: string, why?: string): void {
   const v = opts.get(key);
   if (v === undefined || allowed.includes(v)) return;
-  throw flagInvalid(
-    `--qemu-img-options ${key}=${v} is not supported for ${format}; allowed: ${allowed.join(', ')}${why ? ` (${why})` : ''}`,
-  );
+  throw flagInvalid({ flag: '--qemu-img-options', value: `${key}=${v}`, problem: `not supported for ${format}; allowed: ${allowed.join(', ')}${why ? ` (${why})` : ''}` });
 }
 
 /** qemu's on/off spelling. */
@@ -48,13 +46,13 @@ export function onOff(value: string | undefined, key: string, format: string): b
   if (value === undefined) return undefined;
   if (['on', 'yes', 'true'].includes(value)) return true;
   if (['off', 'no', 'false'].includes(value)) return false;
-  throw flagInvalid(`--qemu-img-options ${key}=${value} for ${format}: expected on or off`);
+  throw flagInvalid({ flag: '--qemu-img-options', value: `${key}=${value}`, expected: `on or off for ${format}` });
 }
 
 /** A size such as 65536, 64k, 2M (qemu suffixes, powers of 1024). */
 export function parseQemuSize(value: string, key: string, format: string): number {
   const m = /^(\d+)([kKmMgG]?)$/.exec(value);
-  if (!m) throw flagInvalid(`--qemu-img-options ${key}=${value} for ${format}: expected a size such as 65536 or 64k`);
+  if (!m) throw flagInvalid({ flag: '--qemu-img-options', value: `${key}=${value}`, expected: `a size such as 65536 or 64k for ${format}` });
   const mult = { '': 1, k: 1024, m: 1 << 20, g: 1 << 30 }[(m[2] ?? '').toLowerCase() as '' | 'k' | 'm' | 'g'];
   return Number(m[1]) * mult;
 }

@@ -56,7 +56,10 @@ export function probeQemuImgConvert(type: string, spec: QemuImgFormat, options: 
   for (const [key, values] of Object.entries(spec.severalFiles ?? {})) {
     const v = options.get(key);
     if (v !== undefined && values.includes(v)) {
-      return Promise.reject(flagInvalid(`--qemu-img-options ${key}=${v} for -t ${type}: qemu-img would write several files, and an output is one file`, {
+      return Promise.reject(flagInvalid({
+        flag: '--qemu-img-options',
+        value: `${key}=${v}`,
+        problem: `for -t ${type} qemu-img would write several files, and an output is one file`,
         hint: `choose another ${key}${spec.defaults?.[key] ? ` (default ${spec.defaults[key]})` : ''}`,
       }));
     }
@@ -84,7 +87,10 @@ async function runProbe(type: string, args: string[], spec: QemuImgFormat, optio
       if (r.exitCode === 0) return;
       const said = lastLines(r.stderr || r.stdout, 1).replace(/^qemu-img: /, '').replace(`${join(path, `probe.${spec.extension}`)}: `, '');
       const shown = options.size > 0 ? `--qemu-img-options ${formatQemuOptions(options)}` : 'the default options';
-      throw flagInvalid(`-t ${type} (qemu-img convert -O ${spec.format}${compress && spec.compressible ? ' -c' : ''}): qemu-img refused ${shown}: ${said}`, {
+      throw flagInvalid({
+        flag: '-t',
+        value: type,
+        problem: `qemu-img convert -O ${spec.format}${compress && spec.compressible ? ' -c' : ''} refused ${shown}: ${said}`,
         hint: /compression/i.test(said) && compress ? 'compression is on by default for qcow2: add -u to turn it off' : `see \`qemu-img create -f ${spec.format} -o help\``,
       });
     },

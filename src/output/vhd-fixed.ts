@@ -41,7 +41,7 @@ export const vhdFixedWriter: StreamingWriter = {
   checkOptions(opts) {
     vhdWantsFixed(opts, 'vhd-fixed');
     if (opts.qemuImgOptions.get('subformat') === 'dynamic') {
-      throw flagInvalid('--qemu-img-options subformat=dynamic contradicts -t vhd-fixed', { hint: 'use -t vhd for a dynamic VHD' });
+      throw flagInvalid({ flag: '--qemu-img-options', value: 'subformat=dynamic', problem: 'contradicts -t vhd-fixed', hint: 'use -t vhd for a dynamic VHD' });
     }
   },
   async open(image, dest, opts) {

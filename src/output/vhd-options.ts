@@ -11,7 +11,10 @@ export function vhdWantsFixed(opts: OutputOptions, format: string): boolean {
   checkChoice(o, 'subformat', ['dynamic', 'fixed'], format);
   const force = o.get('force_size');
   if (force !== undefined && !['on', 'yes', 'true'].includes(force)) {
-    throw flagInvalid(`--qemu-img-options force_size=${force} is not supported for ${format}`, {
+    throw flagInvalid({
+      flag: '--qemu-img-options',
+      value: `force_size=${force}`,
+      problem: `not supported for ${format}`,
       hint: 'tsdib always keeps the exact size (rounded up to a whole MiB), as force_size=on does',
     });
   }

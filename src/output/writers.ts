@@ -14,6 +14,8 @@ import { tgzWriter } from './tgz.js';
 import { vhdFixedWriter } from './vhd-fixed.js';
 import { vhdWriter } from './vhd.js';
 import type { OutputWriter } from './writer.js';
+import { unknownFlagValue } from '../elements/did-you-mean.js';
+import { flagInvalid, type TsdibError } from '../errors.js';
 
 export const OUTPUT_WRITERS: Readonly<Record<string, OutputWriter>> = {
   aci: aciWriter,
@@ -30,3 +32,13 @@ export const OUTPUT_WRITERS: Readonly<Record<string, OutputWriter>> = {
 };
 
 export const OUTPUT_TYPES: readonly string[] = Object.keys(OUTPUT_WRITERS).sort();
+
+/** `flag` (-t, or push's --type) given a type not in OUTPUT_TYPES. */
+export function unknownOutputType(flag: string, type: string): TsdibError {
+  return unknownFlagValue(flag, type, 'output type', OUTPUT_TYPES);
+}
+
+/** -t given only commas or spaces. */
+export function noOutputType(): TsdibError {
+  return flagInvalid({ flag: '-t', problem: `name at least one output type (${OUTPUT_TYPES.join(', ')})` });
+}

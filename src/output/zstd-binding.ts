@@ -29,15 +29,18 @@ function load(): ZstdBinding | undefined {
 }
 
 /** Throws FLAG_INVALID (before any work) when this platform has no zstd binary. */
-export function requireZstd(what: string): void {
+export function requireZstd(what: { flag: string; value: string }): void {
   if (load()) return;
-  throw flagInvalid(`${what}: zstd is not available on this platform (${process.platform}-${process.arch}): ${loadError ?? 'unknown error'}`, {
+  throw flagInvalid({
+    flag: what.flag,
+    value: what.value,
+    problem: `zstd is not available on this platform (${process.platform}-${process.arch}): ${loadError ?? 'unknown error'}`,
     hint: 'reinstall with `npm ci` so npm picks the binary package for this platform, or use compression_type=zlib',
   });
 }
 
 /** An encoder at `level`; each `encode()` makes one complete zstd frame on the thread pool. */
 export function zstdEncoder(level: number): ZstdEncoder {
-  requireZstd('zstd compression');
+  requireZstd({ flag: '--qemu-img-options', value: 'compression_type=zstd' });
   return new (binding as ZstdBinding).Encoder(level);
 }

@@ -50,7 +50,10 @@ export function chooseLayer(manifest: ArtifactManifest, ref: ImageReference, out
   const pick = candidates.length === 1 ? candidates[0] : byTitle.length === 1 ? byTitle[0] : layers.length === 1 && !type ? layers[0] : undefined;
   if (pick) return pick;
   const list = layers.map((l) => `${l.annotations?.[ANNOTATION.title] ?? l.digest} (${typed(l) ?? l.mediaType})`).join(', ');
-  throw flagInvalid(`tsdib pull ${ref.text}: ${candidates.length === 0 ? `no layer of type ${wanted ?? '?'}` : 'several layers match'}; it has ${list}`, {
+  throw flagInvalid({
+    flag: 'tsdib pull',
+    value: ref.text,
+    problem: `${candidates.length === 0 ? `no layer of type ${wanted ?? '?'}` : 'several layers match'}; it has ${list}`,
     hint: 'name the output type with --type, or give -o the layer\'s file name',
   });
 }

@@ -41,7 +41,7 @@ function hostOf(registry: string): string {
 
 /** Parses a reference; `flag` names the argument in errors (e.g. `--push`). */
 export function parseReference(text: string, flag: string): ImageReference {
-  const bad = (why: string) => flagInvalid(`${flag} ${text}: ${why}`, { hint: 'write HOST[:PORT]/NAME[:TAG], e.g. 127.0.0.1:5000/tsdib/debian:test' });
+  const bad = (problem: string) => flagInvalid({ flag, value: text, problem, hint: 'write HOST[:PORT]/NAME[:TAG], e.g. 127.0.0.1:5000/tsdib/debian:test' });
   let rest = text.trim();
   let digest: string | undefined;
   const at = rest.indexOf('@');

@@ -40,7 +40,10 @@ export function findOvmf(env: NodeJS.ProcessEnv = process.env): OvmfFiles {
   }
   const found = OVMF_CANDIDATES.find((c) => existsSync(c.code) && existsSync(c.varsTemplate));
   if (!found) {
-    throw flagInvalid(`--firmware uefi needs OVMF, and none is installed (looked for ${OVMF_CANDIDATES.map((c) => c.code).join(', ')})`, {
+    throw flagInvalid({
+      flag: '--firmware',
+      value: 'uefi',
+      problem: `needs OVMF, and none is installed (looked for ${OVMF_CANDIDATES.map((c) => c.code).join(', ')})`,
       hint: 'install it with `tsdib doctor --install --boot` (Debian/Ubuntu package ovmf), or set TSDIB_OVMF_CODE and TSDIB_OVMF_VARS',
     });
   }

@@ -19,17 +19,20 @@ const MIN_SEED_BYTES = 2 * 1024 * 1024;
 /** Checks `--seed` before anything starts; returns whether it is a directory or a ready file. */
 export async function checkSeed(seed: string): Promise<'dir' | 'file'> {
   const st = await stat(seed).catch(() => undefined);
-  if (!st) throw flagInvalid(`--seed ${seed}: no such file or directory`, { hint: 'a directory with user-data and meta-data, or a seed image labelled CIDATA' });
+  if (!st) throw flagInvalid({ flag: '--seed', value: seed, problem: 'no such file or directory', hint: 'a directory with user-data and meta-data, or a seed image labelled CIDATA' });
   if (st.isDirectory()) {
     const names = await readdir(seed);
     if (!names.includes('user-data') && !names.includes('meta-data')) {
-      throw flagInvalid(`--seed ${seed}: the directory has neither user-data nor meta-data`, { hint: `NoCloud reads ${SEED_FILES.join(', ')}` });
+      throw flagInvalid({ flag: '--seed', value: seed, problem: 'the directory has neither user-data nor meta-data', hint: `NoCloud reads ${SEED_FILES.join(', ')}` });
     }
     return 'dir';
   }
   const label = await runResult('blkid', ['-p', '-o', 'value', '-s', 'LABEL', seed], { step: 'blkid seed', okExitCodes: [0, 2] });
   if (label.stdout.trim().toUpperCase() !== SEED_LABEL) {
-    throw flagInvalid(`--seed ${seed}: the file is no filesystem labelled ${SEED_LABEL} (found ${label.stdout.trim() ? `label "${label.stdout.trim()}"` : 'no label'}); cloud-init would not find it`, {
+    throw flagInvalid({
+      flag: '--seed',
+      value: seed,
+      problem: `the file is no filesystem labelled ${SEED_LABEL} (found ${label.stdout.trim() ? `label "${label.stdout.trim()}"` : 'no label'}); cloud-init would not find it`,
       hint: 'pass the directory with user-data and meta-data instead, or make the seed with `cloud-localds`',
     });
   }

@@ -36,14 +36,14 @@ const TAIL_LINES = 40;
 const INJECT_TOOLS = [t('qemu-storage-daemon', 'qemu-system-common'), t('debugfs', 'e2fsprogs'), t('sfdisk', 'fdisk'), t('blkid', 'util-linux')];
 
 async function readChecks(paths: readonly string[]): Promise<HostCheck[]> {
-  if (paths.length === 0) throw flagInvalid('tsdib test needs at least one CHECK (an executable file to run in the guest)', { hint: 'e.g. tsdib test out/debian.qcow2 checks/*.sh' });
+  if (paths.length === 0) throw flagInvalid({ flag: 'tsdib test', problem: 'needs at least one CHECK (an executable file to run in the guest)', hint: 'e.g. tsdib test out/debian.qcow2 checks/*.sh' });
   const checks: HostCheck[] = [];
   for (const p of paths) {
     const st = await stat(p).catch(() => undefined);
-    if (!st) throw flagInvalid(`check ${p}: no such file`);
-    if (!st.isFile()) throw flagInvalid(`check ${p}: not a regular file`);
+    if (!st) throw flagInvalid({ flag: 'check', value: p, problem: 'no such file' });
+    if (!st.isFile()) throw flagInvalid({ flag: 'check', value: p, problem: 'not a regular file' });
     const executable = await access(p, constants.X_OK).then(() => true, () => false);
-    if (!executable || (st.mode & 0o111) === 0) throw flagInvalid(`check ${p}: not executable`, { hint: `chmod +x ${p} (it runs in the guest as root, so it needs a #! line the guest can run)` });
+    if (!executable || (st.mode & 0o111) === 0) throw flagInvalid({ flag: 'check', value: p, problem: 'not executable', hint: `chmod +x ${p} (it runs in the guest as root, so it needs a #! line the guest can run)` });
     checks.push({ hostPath: p, content: await readFile(p) });
   }
   return checks;
@@ -81,10 +81,10 @@ function runProblem(outcome: VmOutcome, report: RunnerReport, timeoutS: number):
 
 export async function testImage(f: TestFlags): Promise<void> {
   const checks = await readChecks(f.checks);
-  if (!Number.isFinite(f.checkTimeout) || f.checkTimeout <= 0) throw flagInvalid(`--check-timeout ${f.checkTimeout}: expected seconds, more than 0`);
+  if (!Number.isFinite(f.checkTimeout) || f.checkTimeout <= 0) throw flagInvalid({ flag: '--check-timeout', value: f.checkTimeout, expected: 'seconds, more than 0' });
   if (f.junit !== undefined) {
     const problem = await writableDirProblem(dirname(resolve(f.junit)));
-    if (problem) throw flagInvalid(`--junit ${f.junit}: ${problem}`);
+    if (problem) throw flagInvalid({ flag: '--junit', value: f.junit, problem });
   }
   const vm = await checkVmFlags({ ...f, timeout: f.timeout ?? DEFAULT_TEST_TIMEOUT_S });
   await requireTools(INJECT_TOOLS);

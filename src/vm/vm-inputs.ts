@@ -42,17 +42,17 @@ export function parseExpect(text: string): RegExp {
   try {
     return new RegExp(text);
   } catch (e) {
-    throw flagInvalid(`--expect ${JSON.stringify(text)} is not a regular expression: ${(e as Error).message}`, { hint: 'e.g. --expect "login:"' });
+    throw flagInvalid({ flag: '--expect', value: text, problem: `not a regular expression: ${(e as Error).message}`, hint: 'e.g. --expect "login:"' });
   }
 }
 
 export async function checkVmFlags(f: VmFlags): Promise<CheckedVmFlags> {
-  if (!(FIRMWARES as readonly string[]).includes(f.firmware)) throw flagInvalid(`--firmware ${f.firmware}: expected ${FIRMWARES.join(' or ')}`);
+  if (!(FIRMWARES as readonly string[]).includes(f.firmware)) throw flagInvalid({ flag: '--firmware', value: f.firmware, expected: FIRMWARES.join(' or ') });
   const firmware = f.firmware as Firmware;
   const memoryMiB = parseMemory(f.memory);
-  if (memoryMiB === undefined) throw flagInvalid(`--memory ${f.memory}: expected MiB (at least 64) such as 1024, 2G or 2048M`);
-  if (!Number.isInteger(f.cpus) || f.cpus < 1) throw flagInvalid(`--cpus ${f.cpus}: expected a whole number of at least 1`);
-  if (f.timeout !== undefined && !(Number.isFinite(f.timeout) && f.timeout > 0)) throw flagInvalid(`--timeout ${f.timeout}: expected seconds, more than 0`);
+  if (memoryMiB === undefined) throw flagInvalid({ flag: '--memory', value: f.memory, expected: 'MiB (at least 64) such as 1024, 2G or 2048M' });
+  if (!Number.isInteger(f.cpus) || f.cpus < 1) throw flagInvalid({ flag: '--cpus', value: f.cpus, expected: 'a whole number of at least 1' });
+  if (f.timeout !== undefined && !(Number.isFinite(f.timeout) && f.timeout > 0)) throw flagInvalid({ flag: '--timeout', value: f.timeout, expected: 'seconds, more than 0' });
   await requireTools(QEMU_TOOLS);
   const image = await inspectDiskImage(f.image);
   if (firmware === 'uefi') findOvmf();

@@ -45,7 +45,10 @@ async function targetsOf(arg: string): Promise<LintTarget[]> {
   const dir = resolve(arg);
   const s = await stat(dir).catch(() => undefined);
   if (!s?.isDirectory()) {
-    throw flagInvalid(`lint-elements: ${arg} ${s ? 'is not a directory' : 'does not exist'}`, {
+    throw flagInvalid({
+      flag: 'lint-elements',
+      value: arg,
+      problem: s ? 'not a directory' : 'no such directory',
       path: dir,
       hint: 'give element directories or directories of elements',
     });

@@ -6,7 +6,7 @@ import { findLintTargets } from './lint-targets.js';
 import { lintElements, type LintReport } from './lint-elements.js';
 import { loadLintElement } from './load-element.js';
 import { LINT_RULE_IDS } from './rules/index.js';
-import { closestName } from '../../elements/did-you-mean.js';
+import { unknownFlagValue } from '../../elements/did-you-mean.js';
 import { flagInvalid } from '../../errors.js';
 
 export interface RunLintOptions {
@@ -19,8 +19,7 @@ export interface RunLintOptions {
 export function checkRuleIds(ids: readonly string[]): void {
   for (const id of ids) {
     if (LINT_RULE_IDS.includes(id)) continue;
-    const near = closestName(id, LINT_RULE_IDS);
-    throw flagInvalid(`--ignore: unknown rule '${id}'; rules: ${LINT_RULE_IDS.join(', ')}`, near ? { hint: `did you mean '${near}'?` } : {});
+    throw unknownFlagValue('--ignore', id, 'rule', LINT_RULE_IDS);
   }
 }
 

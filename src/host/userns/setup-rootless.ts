@@ -16,7 +16,7 @@ import { freeRangeStart, MIN_SUBORDINATE_IDS, SUBGID_FILE, SUBUID_FILE, usableRa
 async function lookUpUser(name: string): Promise<{ name: string; id: number }> {
   const passwd = await readFile('/etc/passwd', 'utf8');
   const line = passwd.split('\n').find((l) => l.split(':')[0] === name);
-  if (!line) throw flagInvalid(`--setup-rootless: there is no user "${name}" in /etc/passwd`, { hint: 'create the user first (useradd), then run this again' });
+  if (!line) throw flagInvalid({ flag: '--setup-rootless', value: name, problem: 'no such user in /etc/passwd', hint: 'create the user first (useradd), then run this again' });
   return { name, id: Number(line.split(':')[2]) };
 }
 

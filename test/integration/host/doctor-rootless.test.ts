@@ -54,7 +54,7 @@ describe.skipIf(skip)('tsdib doctor and rootless builds', () => {
     const before = readFileSync('/etc/subuid', 'utf8');
     const r = runCli(['doctor', '--setup-rootless', 'tsdib-no-such-user']);
     expect(r.status).toBe(2);
-    expect(r.stderr).toContain('error FLAG_INVALID: --setup-rootless: there is no user "tsdib-no-such-user" in /etc/passwd');
+    expect(r.stderr).toContain('error FLAG_INVALID: --setup-rootless tsdib-no-such-user: no such user in /etc/passwd');
     expect(readFileSync('/etc/subuid', 'utf8')).toBe(before);
   });
 });

@@ -146,7 +146,7 @@ describe.skipIf(skip)('tsdib boot', () => {
     });
 
     it.each([
-      [['--expect', '(unclosed'], /error FLAG_INVALID: --expect "\(unclosed" is not a regular expression/],
+      [['--expect', '(unclosed'], /error FLAG_INVALID: --expect \(unclosed: not a regular expression/],
       [['--memory', 'lots'], /error FLAG_INVALID: --memory lots: expected MiB/],
       [['--cpus', '0'], /error FLAG_INVALID: --cpus "0": expected a whole number >= 1/],
       [['--cpus', 'abc'], /error FLAG_INVALID: --cpus "abc": expected a whole number >= 1/],

@@ -38,7 +38,7 @@ describe.skipIf(skip)('tsdib test refuses bad input with exit 2', () => {
   it('no check', () => {
     const r = test([image]);
     expect(r.status).toBe(2);
-    expect(r.stderr).toMatch(/^error FLAG_INVALID: tsdib test needs at least one CHECK/m);
+    expect(r.stderr).toMatch(/^error FLAG_INVALID: tsdib test: needs at least one CHECK/m);
   });
 
   it('a check that is not executable, and one that does not exist', () => {

@@ -61,21 +61,21 @@ describe('build options', () => {
 
   it('rejects an unknown output type, naming the allowed ones', async () => {
     const e = await failure(['-t', 'qcow22', 'debian']);
-    expect(e.message).toBe("-t: unknown output type 'qcow22'; allowed: aci, docker, parallels, qcow, qcow2, qed, raw, squashfs, tar, tgz, vdi, vhd, vhd-fixed, vhdx, vmdk");
+    expect(e.message).toBe("-t qcow22: unknown output type; allowed: aci, docker, parallels, qcow, qcow2, qed, raw, squashfs, tar, tgz, vdi, vhd, vhd-fixed, vhdx, vmdk");
     expect(e.context.hint).toBe("did you mean 'qcow2'?");
   });
 
   it.each([
-    [['--image-size', 'big', 'debian'], '--image-size "big": expected a number > 0 (GB, e.g. 2.5)'],
-    [['--image-size', '0', 'debian'], '--image-size "0": expected a number > 0 (GB, e.g. 2.5)'],
+    [['--image-size', 'big', 'debian'], '--image-size big: expected a number > 0 (GB, e.g. 2.5)'],
+    [['--image-size', '0', 'debian'], '--image-size 0: expected a number > 0 (GB, e.g. 2.5)'],
     [['--image-extra-size', '-5', 'debian'], '--image-extra-size "-5": expected a number >= 0 (MB)'],
-    [['--mkfs-journal-size', '1.5', 'debian'], '--mkfs-journal-size "1.5": expected a whole number > 0 (MB)'],
-    [['--max-online-resize', 'x', 'debian'], '--max-online-resize "x": expected a whole number > 0 (filesystem blocks)'],
-    [['--qemu-img-options', 'compat', 'debian'], '--qemu-img-options "compat": expected comma-separated key=value pairs, e.g. compat=0.10'],
-    [['-t', 'docker', 'debian'], '-t docker needs --docker-target REPO:TAG'],
-    [['-a', 'amd46', 'debian'], "-a: unknown architecture 'amd46'; allowed: amd64, x86_64, i386, arm64, aarch64, armhf, ppc64el, ppc64le, ppc64, powerpc, s390x, riscv64"],
-    [['-t', ',', 'debian'], '-t needs at least one output type (aci, docker, parallels, qcow, qcow2, qed, raw, squashfs, tar, tgz, vdi, vhd, vhd-fixed, vhdx, vmdk)'],
-    [[], 'at least one element must be given (e.g. `debian vm`)'],
+    [['--mkfs-journal-size', '1.5', 'debian'], '--mkfs-journal-size 1.5: expected a whole number > 0 (MB)'],
+    [['--max-online-resize', 'x', 'debian'], '--max-online-resize x: expected a whole number > 0 (filesystem blocks)'],
+    [['--qemu-img-options', 'compat', 'debian'], '--qemu-img-options compat: expected comma-separated key=value pairs, e.g. compat=0.10'],
+    [['-t', 'docker', 'debian'], '-t docker: needs --docker-target REPO:TAG (the image to create)'],
+    [['-a', 'amd46', 'debian'], "-a amd46: unknown architecture; allowed: amd64, x86_64, i386, arm64, aarch64, armhf, ppc64el, ppc64le, ppc64, powerpc, s390x, riscv64"],
+    [['-t', ',', 'debian'], '-t: name at least one output type (aci, docker, parallels, qcow, qcow2, qed, raw, squashfs, tar, tgz, vdi, vhd, vhd-fixed, vhdx, vmdk)'],
+    [[], 'ELEMENTS: give at least one, e.g. `debian vm`'],
     [['--json-events', '/tmp/e\n.json', 'debian'], '--json-events "/tmp/e\\n.json": the path has a control character (e.g. a newline); use printable characters only'],
     [['--logfile', '/tmp/l\t.log', 'debian'], '--logfile "/tmp/l\\t.log": the path has a control character (e.g. a newline); use printable characters only'],
   ])('rejects %j: %s', async (args, message) => {

@@ -15,7 +15,7 @@ describe('tsdib doctor', () => {
   it.each([[['-t', 'bogus']], [['debian', 'vm', '-t', 'qcow2,bogus']]])('exits 2 on an unknown -t type (%j)', (args) => {
     const r = runCli(['doctor', ...args]);
     expect(r.status).toBe(2);
-    expect(r.stderr).toContain("error FLAG_INVALID: -t: unknown output type 'bogus'");
+    expect(r.stderr).toContain("error FLAG_INVALID: -t bogus: unknown output type");
   });
 
   it('names the expanded elements of the build it checks', () => {

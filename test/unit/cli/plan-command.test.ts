@@ -83,9 +83,9 @@ describe('tsdib plan', () => {
   });
 
   it.each([
-    [['plan', '-t', 'qcow3', 'tsdib-test-tool'], "error FLAG_INVALID: -t: unknown output type 'qcow3'; allowed: aci, docker, parallels, qcow, qcow2, qed, raw, squashfs, tar, tgz, vdi, vhd, vhd-fixed, vhdx, vmdk"],
-    [['plan'], 'error FLAG_INVALID: at least one element must be given (e.g. `debian vm`)'],
-    [['plan', '--image-size', 'lots', 'tsdib-test-tool'], 'error FLAG_INVALID: --image-size "lots": expected a number > 0 (GB, e.g. 2.5)'],
+    [['plan', '-t', 'qcow3', 'tsdib-test-tool'], "error FLAG_INVALID: -t qcow3: unknown output type; allowed: aci, docker, parallels, qcow, qcow2, qed, raw, squashfs, tar, tgz, vdi, vhd, vhd-fixed, vhdx, vmdk"],
+    [['plan'], 'error FLAG_INVALID: ELEMENTS: give at least one, e.g. `debian vm`'],
+    [['plan', '--image-size', 'lots', 'tsdib-test-tool'], 'error FLAG_INVALID: --image-size lots: expected a number > 0 (GB, e.g. 2.5)'],
   ])('bad flags exit 2: %j', (args, first) => {
     const r = runCli(args, { env });
     expect(r.status).toBe(2);

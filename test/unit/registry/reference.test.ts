@@ -35,8 +35,7 @@ describe('parseReference', () => {
       err = e;
     }
     expect(isTsdibError(err) && err.code).toBe('FLAG_INVALID');
-    expect(isTsdibError(err) && err.message).toContain(`--push ${text}: `);
-    expect(isTsdibError(err) && err.message).toContain(fragment);
+    expect(isTsdibError(err) && err.context).toMatchObject({ flag: '--push', value: text, problem: expect.stringContaining(fragment) });
   });
 
   it('treats 127.0.0.0/8, localhost and ::1 as loopback, nothing else', () => {
