@@ -34,6 +34,12 @@ export interface RunOptions {
    * Such a child stays in our process group: in a group of its own it could not read the terminal.
    */
   interactive?: boolean;
+  /**
+   * May run after an interrupt (Ctrl-C, SIGTERM): true only for the commands that release a
+   * resource (umount, losetup --detach, vgchange -an, …). Any other command is refused then, with
+   * INTERRUPTED, so that an interrupted build starts no new work while its release stack runs.
+   */
+  afterInterrupt?: boolean;
 }
 
 export interface RunResult {
@@ -104,7 +110,7 @@ process.once('exit', () => {
 });
 
 let interruptSignal: string | undefined;
-/** After an interrupt no new command may start: the release stack is the only thing still running. */
+/** After an interrupt only commands run with `afterInterrupt: true` may start: the release stack is the only thing still running. */
 export function markInterrupted(signal: string): void {
   interruptSignal = signal;
 }
@@ -128,7 +134,7 @@ export async function run(cmd: string, args: readonly string[], opts: RunOptions
 /** Like run() but returns the whole result; still throws on a non-ok exit code. */
 export async function runResult(cmd: string, args: readonly string[], opts: RunOptions = {}): Promise<RunResult> {
   const command = formatCommand(cmd, args);
-  if (interruptSignal && !opts.step?.startsWith('release')) {
+  if (interruptSignal && opts.afterInterrupt !== true) {
     throw interrupted(interruptSignal, { command });
   }
   const execaOpts: ExecaOptions = {

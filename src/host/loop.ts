@@ -41,7 +41,7 @@ export async function detachLoop(device: string): Promise<void> {
   let lastError: unknown;
   for (let attempt = 0; attempt < 10; attempt++) {
     try {
-      await run('losetup', ['--detach', device], { step: 'release losetup detach' });
+      await run('losetup', ['--detach', device], { step: 'release losetup detach', afterInterrupt: true });
       return;
     } catch (e) {
       if (!(await isLoopAttached(device))) return;
@@ -53,13 +53,13 @@ export async function detachLoop(device: string): Promise<void> {
 }
 
 export async function isLoopAttached(device: string): Promise<boolean> {
-  const out = await run('losetup', ['--list', '--noheadings', '--output', 'NAME'], { step: 'release losetup list' });
+  const out = await run('losetup', ['--list', '--noheadings', '--output', 'NAME'], { step: 'release losetup list', afterInterrupt: true });
   return out.split('\n').some((l) => l.trim() === device);
 }
 
 /** Loop devices currently attached, with their backing files (for leak checks and cleanup). */
 export async function listLoops(): Promise<Array<{ device: string; backingFile: string }>> {
-  const out = await run('losetup', ['--list', '--noheadings', '--raw', '--output', 'NAME,BACK-FILE'], { step: 'release losetup list' });
+  const out = await run('losetup', ['--list', '--noheadings', '--raw', '--output', 'NAME,BACK-FILE'], { step: 'release losetup list', afterInterrupt: true });
   return out
     .split('\n')
     .filter((l) => l.trim())

@@ -54,7 +54,7 @@ export async function unmountPath(path: string, opts: { recursive?: boolean } = 
         break;
       }
       try {
-        await run('umount', [target], { step: 'release umount' });
+        await run('umount', [target], { step: 'release umount', afterInterrupt: true });
         done = true;
       } catch (e) {
         lastError = e;
@@ -64,7 +64,7 @@ export async function unmountPath(path: string, opts: { recursive?: boolean } = 
     if (!done) {
       // last resort: detach now, the kernel finishes when the last user goes away
       try {
-        await run('umount', ['--lazy', target], { step: 'release umount' });
+        await run('umount', ['--lazy', target], { step: 'release umount', afterInterrupt: true });
       } catch {
         throw lastError;
       }

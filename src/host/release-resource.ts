@@ -52,8 +52,8 @@ export async function releaseResource(r: Resource): Promise<void> {
       if ((await mountsUnder(r.path)).length > 0 || (await isMounted(r.path))) await unmountPath(r.path, { recursive: true });
       return;
     case 'zpool':
-      if (await succeeds('zpool', ['list', '-H', '-o', 'name', r.name], { step: 'release zpool list' })) {
-        await run('zpool', ['export', '-f', r.name], { step: 'release zpool export' });
+      if (await succeeds('zpool', ['list', '-H', '-o', 'name', r.name], { step: 'release zpool list', afterInterrupt: true })) {
+        await run('zpool', ['export', '-f', r.name], { step: 'release zpool export', afterInterrupt: true });
       }
       return;
     case 'dir':

@@ -47,5 +47,5 @@ async function stopExport(path: string, pidFile: string): Promise<void> {
     for (let i = 0; i < 100 && processAlive(pid); i++) await new Promise((r) => setTimeout(r, 100));
     if (processAlive(pid)) process.kill(pid, 'SIGKILL');
   }
-  if (await isMounted(path)) await run('umount', [path], { step: 'release umount fuse export' });
+  if (await isMounted(path)) await run('umount', [path], { step: 'release umount fuse export', afterInterrupt: true });
 }

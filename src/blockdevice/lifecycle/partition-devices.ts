@@ -93,7 +93,7 @@ async function tryKernelPartitions(ctx: LifecycleContext, owner: string, disk: D
 }
 
 export async function removeKernelPartitions(disk: string): Promise<void> {
-  await run('partx', ['--delete', disk], { step: 'release partx delete', okExitCodes: [0, 1] });
+  await run('partx', ['--delete', disk], { step: 'release partx delete', afterInterrupt: true, okExitCodes: [0, 1] });
 }
 
 async function attachOffsetLoops(ctx: LifecycleContext, owner: string, disk: DiskImage, parts: readonly PartitionExtent[]): Promise<ReachedPartition[]> {

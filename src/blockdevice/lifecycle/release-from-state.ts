@@ -39,8 +39,8 @@ async function releaseOther(saved: SavedBlockDevice, description: string): Promi
   const lv = /^LVM LV (.+)$/.exec(description)?.[1];
   const vg = /^LVM VG (.+)$/.exec(description)?.[1];
   if ((lv || vg) && (await hasDeviceMapper())) {
-    if (lv) await run('lvchange', ['-an', lv], { step: 'release lvchange', okExitCodes: [0, 5] });
-    if (vg) await run('vgchange', ['-an', vg], { step: 'release vgchange', okExitCodes: [0, 5] });
+    if (lv) await run('lvchange', ['-an', lv], { step: 'release lvchange', afterInterrupt: true, okExitCodes: [0, 5] });
+    if (vg) await run('vgchange', ['-an', vg], { step: 'release vgchange', afterInterrupt: true, okExitCodes: [0, 5] });
   }
 }
 

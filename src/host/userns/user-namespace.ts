@@ -65,7 +65,7 @@ export async function runInUserNamespace(command: string, args: readonly string[
  * delete. Allowed while releasing after an interrupt.
  */
 export async function removeInUserNamespace(path: string, mapping: IdMapping): Promise<void> {
-  await runResult('unshare', [...mappingArgs(mapping), '--', 'rm', '-rf', '--one-file-system', '--', path], { step: 'release rm in user namespace' });
+  await runResult('unshare', [...mappingArgs(mapping), '--', 'rm', '-rf', '--one-file-system', '--', path], { step: 'release rm in user namespace', afterInterrupt: true });
 }
 
 /** Whether this process runs in the initial user namespace (uid_map is the identity over all ids). */

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { isTsdibError } from '../../../src/errors.js';
-import { run, runResult } from '../../../src/host/exec.js';
+import { clearInterrupted, markInterrupted, run, runResult } from '../../../src/host/exec.js';
 
 describe('run', () => {
   it('returns stdout without the final newline', async () => {
@@ -40,5 +40,35 @@ describe('run', () => {
     const lines: string[] = [];
     await run('sh', ['-c', 'echo a; echo b >&2; printf c'], { onLine: (l, s) => lines.push(`${s}:${l}`) });
     expect(lines.sort()).toEqual(['stderr:b', 'stdout:a', 'stdout:c']);
+  });
+});
+
+describe('run after an interrupt', () => {
+  it('refuses a command without afterInterrupt (INTERRUPTED, naming the signal and the command), even one whose step says release', async () => {
+    markInterrupted('SIGTERM');
+    try {
+      for (const opts of [{}, { step: 'release umount' }, { afterInterrupt: false }]) {
+        const err = await run('echo', ['new work'], opts).catch((e: unknown) => e);
+        expect(isTsdibError(err) && err.code).toBe('INTERRUPTED');
+        expect(isTsdibError(err) && err.context).toMatchObject({ signal: 'SIGTERM', command: "echo 'new work'" });
+      }
+    } finally {
+      clearInterrupted();
+    }
+  });
+
+  it('runs a command with afterInterrupt: true (a release)', async () => {
+    markInterrupted('SIGINT');
+    try {
+      expect(await run('echo', ['released'], { step: 'release umount', afterInterrupt: true })).toBe('released');
+    } finally {
+      clearInterrupted();
+    }
+  });
+
+  it('runs any command again once the interrupt is cleared', async () => {
+    markInterrupted('SIGINT');
+    clearInterrupted();
+    expect(await run('echo', ['ok'])).toBe('ok');
   });
 });

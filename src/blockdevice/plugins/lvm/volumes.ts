@@ -74,7 +74,7 @@ export async function createVolumes(node: ConfigNode, ctx: LifecycleContext): Pr
     if (!dev) throw blockDeviceFailed(`lvm node "${node.name}": pv ${pv.name} sits on "${pv.base}", which has no device`, { node: node.name });
     await run('pvcreate', [dev.device, ...pv.options], { step: 'pvcreate' });
     const h = ctx.release.push(`pvremove ${dev.device}`, { kind: 'other', description: `LVM PV on ${dev.device}` }, () =>
-      run('pvremove', ['--yes', '--force', dev.device], { step: 'release pvremove' }).then(() => undefined),
+      run('pvremove', ['--yes', '--force', dev.device], { step: 'release pvremove', afterInterrupt: true }).then(() => undefined),
     );
     ctx.hold(node.name, `pv ${pv.name}`, { kind: 'other', description: `LVM PV on ${dev.device}` }, h);
     ctx.extras.pvs[pv.name] = { device: dev.device, opts: pv.options };
@@ -88,7 +88,7 @@ export async function createVolumes(node: ConfigNode, ctx: LifecycleContext): Pr
     });
     await run('vgcreate', [vg.name, ...devices, ...vg.options], { step: 'vgcreate' });
     const h = ctx.release.push(`vgremove ${vg.name}`, { kind: 'other', description: `LVM VG ${vg.name}` }, () =>
-      run('vgremove', ['--yes', '--force', vg.name], { step: 'release vgremove' }).then(() => undefined),
+      run('vgremove', ['--yes', '--force', vg.name], { step: 'release vgremove', afterInterrupt: true }).then(() => undefined),
     );
     ctx.hold(node.name, `vg ${vg.name}`, { kind: 'other', description: `LVM VG ${vg.name}` }, h);
     ctx.extras.vgs[vg.name] = { devices, opts: vg.options };
@@ -98,8 +98,8 @@ export async function createVolumes(node: ConfigNode, ctx: LifecycleContext): Pr
     await run('lvcreate', lvcreateArgs(lv), { step: 'lvcreate' });
     const path = `${lv.base}/${lv.name}`;
     const h = ctx.release.push(`lvremove ${path}`, { kind: 'other', description: `LVM LV ${path}` }, async () => {
-      await run('lvchange', ['--activate', 'n', path], { step: 'release lvchange' });
-      await run('lvremove', ['--yes', path], { step: 'release lvremove' });
+      await run('lvchange', ['--activate', 'n', path], { step: 'release lvchange', afterInterrupt: true });
+      await run('lvremove', ['--yes', path], { step: 'release lvremove', afterInterrupt: true });
     });
     ctx.hold(node.name, `lv ${path}`, { kind: 'other', description: `LVM LV ${path}` }, h);
     ctx.state.blockdev[lv.name] = { device: lvDevice(lv.base, lv.name) };
