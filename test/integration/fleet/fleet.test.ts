@@ -20,7 +20,9 @@ import { loopsAndMountsUnder } from '../../helpers/host-state.js';
 import { FIXTURE_ELEMENTS, PLAIN_EXT4 } from '../../helpers/offline-build.js';
 import { hasLoop, skipOnHost, skipUnless } from '../../helpers/resources.js';
 import { missingTools } from '../../helpers/services.js';
+import { jobEnvironment } from '../../../src/fleet/fleet-plan.js';
 import { isNeverKeyed } from '../../../src/pipeline/cache/key-variables.js';
+import { runCli } from '../../helpers/cli.js';
 import { E2E_CACHE } from '../../e2e/helpers/build.js';
 import { archiveAnswers } from '../../e2e/helpers/requirements.js';
 import { startRegistry, type RegistryFixture } from '../registry/registry-fixture.js';
@@ -32,11 +34,11 @@ const UBUNTU_MIRROR = process.env['DIB_DISTRIBUTION_MIRROR_UBUNTU'] ?? 'http://a
 const archives = skip ? [] : await Promise.all(['http://deb.debian.org/debian/dists/bookworm/Release', `${UBUNTU_MIRROR}/dists/noble/Release`].map((u) => archiveAnswers(u)));
 const skipDistros = skip || skipOnHost(archives.every((a) => a.ok), 'fleet of Debian and Ubuntu jobs', `an archive does not answer: ${archives.map((a) => a.why).join('; ')}`);
 
-/** The four jobs, each the element set and variables of its e2e twin (above). */
-const FOUR_JOBS: ReadonlyArray<{ name: string; elements: string[]; env?: Record<string, string> }> = [
-  { name: 'debian-vm', elements: ['debian', 'vm'] },
-  { name: 'debian-vm-uefi', elements: ['debian', 'vm', 'uefi'] },
-  { name: 'ubuntu-vm', elements: ['ubuntu', 'vm'], env: { DIB_DISTRIBUTION_MIRROR: UBUNTU_MIRROR } },
+/** The four jobs, each the element set and variables of its e2e twin (above; `twin`: the e2e build's arguments). */
+const FOUR_JOBS: ReadonlyArray<{ name: string; elements: string[]; env?: Record<string, string>; twin?: string[] }> = [
+  { name: 'debian-vm', elements: ['debian', 'vm'], twin: ['debian', 'vm', '-t', 'qcow2,tar'] },
+  { name: 'debian-vm-uefi', elements: ['debian', 'vm', 'uefi'], twin: ['debian', 'vm', 'uefi', '-t', 'qcow2'] },
+  { name: 'ubuntu-vm', elements: ['ubuntu', 'vm'], env: { DIB_DISTRIBUTION_MIRROR: UBUNTU_MIRROR }, twin: ['ubuntu', 'vm', '-t', 'qcow2,tar'] },
   { name: 'ubuntu-vm-uefi', elements: ['ubuntu', 'vm', 'uefi'], env: { DIB_DISTRIBUTION_MIRROR: UBUNTU_MIRROR } },
 ];
 const FOUR = FOUR_JOBS.map((j) => j.name);
@@ -95,6 +97,24 @@ function leftovers(workDir: string) {
   const tmp = join(workDir, 'tmp');
   return { ...loopsAndMountsUnder(workDir), workspaces: existsSync(tmp) ? readdirSync(tmp) : [] };
 }
+
+/** The phase-cache key `tsdib plan ARGS --json` prints with `env` as its whole environment. */
+function phaseCacheKey(args: string[], env: Record<string, string | undefined>): string | undefined {
+  const unset = Object.fromEntries(Object.keys(process.env).map((k) => [k, undefined]));
+  const out = runCli(['plan', ...args, '--json'], { env: { ...unset, ...env } });
+  if (out.status !== 0) throw new Error(`tsdib plan ${args.join(' ')} exited ${out.status}: ${out.stderr}`);
+  return (JSON.parse(out.stdout) as { phaseCache: { key?: string } }).phaseCache.key;
+}
+
+describe.skipIf(skip)('the fleet jobs plan the phase-cache keys of their e2e twins', () => {
+  // what a worker of the test below runs: its environment (HOME=/nonexistent, TMPDIR, the cache),
+  // less its DIB_*, plus the fleet file's; the twin: the e2e build's (test/e2e/helpers/build.ts)
+  it.each(FOUR_JOBS.filter((j) => j.twin))('$name', (job) => {
+    const worker = { ...jobEnvironment({ env: { ...KEYED_DIB_ENV, ...job.env } }, { ...process.env, ...ENV, TMPDIR: tmpdir() }), TMP_DIR: join(tmpdir(), 'w1', 'tmp') };
+    const e2e = { ...process.env, DIB_IMAGE_CACHE: E2E_CACHE, ...job.env };
+    expect(phaseCacheKey([...job.elements, '-t', 'tar'], worker)).toBe(phaseCacheKey(job.twin!, e2e));
+  });
+});
 
 describe.skipIf(skip)('tsdib fleet: jobs in BullMQ on Redis, built by workers, pushed to a registry', () => {
   let dir: string;
