@@ -48,7 +48,9 @@ const BAD_INPUT: ReadonlySet<ErrorCode> = new Set<ErrorCode>([
 export interface ErrorContext {
   /** The flag (or command argument) as the user types it: '--memory', '-t', 'tsdib push'. */
   flag?: string;
-  /** The value given to `flag`, as typed (several for a list flag). */
+  /** The environment variable (or the settings file read from the environment) at fault. */
+  variable?: string;
+  /** The value given to `flag` or `variable`, as typed (several for a list flag). */
   value?: string | readonly string[];
   /** What the value should have been ("a whole number of at least 1"); the message says "expected …". */
   expected?: string;
@@ -134,8 +136,20 @@ export function elementsPathInvalid(message: string, ctx: ErrorContext = {}): Ts
   return new TsdibError('ELEMENTS_PATH_INVALID', message, ctx);
 }
 
-export function envInvalid(message: string, ctx: ErrorContext = {}): TsdibError {
-  return new TsdibError('ENV_INVALID', message, ctx);
+/** What is wrong, or what was expected; the message says "expected …" for the latter. */
+type ExpectedOrProblem = { expected: string; problem?: never } | { problem: string; expected?: never };
+
+/**
+ * The fields of a bad environment variable: its name, its value (left out when the variable's
+ * absence or pairing is the problem) and what was `expected` or what the `problem` is.
+ */
+export type EnvFields = Omit<ErrorContext, 'variable' | 'value' | 'expected' | 'problem'> & { variable: string; value?: string } & ExpectedOrProblem;
+
+/** "NAME=VALUE: expected …" or "NAME=VALUE: problem" (or "NAME: …" without a value); exit 2. */
+export function envInvalid(fields: EnvFields): TsdibError {
+  const { variable, value, expected, problem, ...ctx } = fields;
+  const what = expected === undefined ? (problem as string) : `expected ${expected}`;
+  return new TsdibError('ENV_INVALID', `${variable}${value === undefined ? '' : `=${showValue(value)}`}: ${what}`, { ...ctx, variable, value, expected, problem });
 }
 
 /**
@@ -145,7 +159,7 @@ export function envInvalid(message: string, ctx: ErrorContext = {}): TsdibError 
 export type FlagFields = Omit<ErrorContext, 'flag' | 'value' | 'expected' | 'problem'> & {
   flag: string;
   value?: string | number | readonly string[];
-} & ({ expected: string; problem?: never } | { problem: string; expected?: never });
+} & ExpectedOrProblem;
 
 /** A value as typed, quoted (JSON) only where bare it would mislead: empty, spaces, quotes, control characters, a leading '-'. */
 export function showValue(value: string): string {

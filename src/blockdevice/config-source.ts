@@ -47,9 +47,10 @@ async function isFile(path: string): Promise<boolean> {
 }
 
 /** The text of a config file: a regular file of at most 1 MiB (a FIFO or device is never read). */
+/** The config file's text; `onError` gets the problem as a sentence about the file ("/x does not exist"). */
 async function readConfigFile(path: string, onError: (problem: string) => Error): Promise<string> {
   const r = await readInputFile(path);
-  if (r.problem !== undefined) throw onError(r.problem);
+  if (r.problem !== undefined) throw onError(`${path} ${r.problem}`);
   return r.text;
 }
 
@@ -63,7 +64,7 @@ export async function findBlockDeviceConfigSource(opts: {
   const lost = opts.flagFile && envValue ? [`--block-device-config ${opts.flagFile} is ignored: DIB_BLOCK_DEVICE_CONFIG is set and wins`] : [];
   if (envValue?.startsWith('file://')) {
     const file = resolve(envValue.slice('file://'.length));
-    const text = await readConfigFile(file, (m) => envInvalid(`DIB_BLOCK_DEVICE_CONFIG: ${file} ${m}`, { file, hint: 'use file:///absolute/path or inline YAML' }));
+    const text = await readConfigFile(file, (problem) => envInvalid({ variable: 'DIB_BLOCK_DEVICE_CONFIG', problem, file, hint: 'use file:///absolute/path or inline YAML' }));
     return { kind: 'env-file', description: `DIB_BLOCK_DEVICE_CONFIG file ${file}`, file, text, warnings: lost };
   }
   if (envValue) {
@@ -71,7 +72,7 @@ export async function findBlockDeviceConfigSource(opts: {
   }
   if (opts.flagFile) {
     const file = resolve(opts.flagFile);
-    const text = await readConfigFile(file, (problem) => flagInvalid({ flag: '--block-device-config', value: file, problem, file }));
+    const text = await readConfigFile(file, (problem) => flagInvalid({ flag: '--block-device-config', problem, file }));
     return { kind: 'flag', description: `--block-device-config ${file}`, file, text };
   }
   const offers: { element: string; file: string }[] = [];

@@ -96,7 +96,7 @@ function problemsError(source: string, problems: readonly ConfigProblem[], fille
     else {
       const hint = `it sets ${p.path.slice(p.path.lastIndexOf('.') + 1)} of the root filesystem (mkfs_root)`;
       const { name, value } = f.origin;
-      errors.push(f.origin.kind === 'env' ? envInvalid(`${name}=${JSON.stringify(value)}: ${p.message}`, { hint }) : flagInvalid({ flag: name, value, problem: p.message, hint }));
+      errors.push(f.origin.kind === 'env' ? envInvalid({ variable: name, value, problem: p.message, hint }) : flagInvalid({ flag: name, value, problem: p.message, hint }));
     }
   }
   if (own.length > 0) errors.push(configProblemsError(source, own));

@@ -17,7 +17,7 @@ export function logSettings(flags: { quiet: boolean; verbose: number; logfile: s
   if (flags.quiet && flags.verbose > 0) throw flagInvalid({ flag: '-q', problem: 'contradicts -v: give one of them' });
   const dibQuiet = env['DIB_QUIET'];
   if (dibQuiet !== undefined && dibQuiet !== '' && dibQuiet !== '0' && dibQuiet !== '1') {
-    throw envInvalid(`DIB_QUIET=${JSON.stringify(dibQuiet)}: expected 1 (quiet) or 0 (not quiet, even with --logfile)`);
+    throw envInvalid({ variable: 'DIB_QUIET', value: dibQuiet, expected: '1 (quiet) or 0 (not quiet, even with --logfile)' });
   }
   const envLevel = env['TSDIB_LOG_LEVEL'];
   const level: Level = flags.verbose >= 2 ? 'debug' : flags.verbose === 1 ? 'detail' : envLevel === 'debug' || envLevel === 'detail' ? envLevel : 'info';

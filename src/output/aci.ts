@@ -49,13 +49,13 @@ export function readAciManifest(path: string): string {
   try {
     text = readFileSync(path, 'utf8');
   } catch (e) {
-    throw envInvalid(`ACI_MANIFEST=${path}: cannot read it (${(e as NodeJS.ErrnoException).code ?? String(e)})`, { file: path });
+    throw envInvalid({ variable: 'ACI_MANIFEST', value: path, problem: `cannot read it (${(e as NodeJS.ErrnoException).code ?? String(e)})`, file: path });
   }
   let data: unknown;
   try {
     data = JSON.parse(text);
   } catch (e) {
-    throw envInvalid(`ACI_MANIFEST=${path}: not JSON (${e instanceof Error ? e.message : String(e)})`, { file: path });
+    throw envInvalid({ variable: 'ACI_MANIFEST', value: path, problem: `not JSON (${e instanceof Error ? e.message : String(e)})`, file: path });
   }
   const validate = validateManifest();
   if (!validate(data)) {
@@ -69,7 +69,7 @@ export function readAciManifest(path: string): string {
           : err?.keyword === 'pattern'
             ? `${field} must match ${String(err.params['pattern'])}`
             : `${field || 'the manifest'} ${err?.message ?? 'is invalid'}`;
-    throw envInvalid(`ACI_MANIFEST=${path}: ${problem} (an appc ImageManifest)`, { file: path, path: field });
+    throw envInvalid({ variable: 'ACI_MANIFEST', value: path, problem: `${problem} (an appc ImageManifest)`, file: path, path: field });
   }
   return text;
 }

@@ -62,9 +62,9 @@ const MAX_SOURCE_DATE_EPOCH = 253402300799;
 function sourceDateEpoch(env: Readonly<Record<string, string | undefined>>): number | undefined {
   const v = env['SOURCE_DATE_EPOCH'];
   if (v === undefined || v === '') return undefined;
-  if (!/^\d+$/.test(v)) throw envInvalid(`SOURCE_DATE_EPOCH=${v} is not a whole number of seconds since 1970`);
+  if (!/^\d+$/.test(v)) throw envInvalid({ variable: 'SOURCE_DATE_EPOCH', value: v, expected: 'a whole number of seconds since 1970' });
   // beyond year 9999 no date type (JavaScript's, tar's, a filesystem's) holds it exactly
-  if (Number(v) > MAX_SOURCE_DATE_EPOCH) throw envInvalid(`SOURCE_DATE_EPOCH=${v} is after the year 9999; expected at most ${MAX_SOURCE_DATE_EPOCH} seconds since 1970`);
+  if (Number(v) > MAX_SOURCE_DATE_EPOCH) throw envInvalid({ variable: 'SOURCE_DATE_EPOCH', value: v, problem: `after the year 9999; expected at most ${MAX_SOURCE_DATE_EPOCH} seconds since 1970` });
   return Number(v);
 }
 

@@ -32,12 +32,12 @@ export function checkNumericEnvironment(ctx: Pick<BuildInput, 'opts' | 'hostEnv'
     const value = ctx.hostEnv[name];
     if (value === undefined || value === '' || ctx.opts[flag] !== undefined) continue;
     const problem = numberProblem(value, NUMBER_RULES[flag]);
-    if (problem) bad.add(envInvalid(`${name}=${JSON.stringify(value)}: ${problem}`, { hint: `unset ${name} or give a number` }));
+    if (problem) bad.add(envInvalid({ variable: name, value, problem, hint: `unset ${name} or give a number` }));
   }
   // hooks test it with [ "$DIB_DEBUG_TRACE" -gt 0 ]: anything but a number fails every hook
   const trace = ctx.hostEnv['DIB_DEBUG_TRACE'];
   if (trace !== undefined && trace !== '' && !/^\d{1,3}$/.test(trace)) {
-    bad.add(envInvalid(`DIB_DEBUG_TRACE=${JSON.stringify(trace)}: expected a whole number (0 no tracing, 1 or more: set -x in hooks)`, { hint: 'unset DIB_DEBUG_TRACE and use -x' }));
+    bad.add(envInvalid({ variable: 'DIB_DEBUG_TRACE', value: trace, expected: 'a whole number (0 no tracing, 1 or more: set -x in hooks)', hint: 'unset DIB_DEBUG_TRACE and use -x' }));
   }
   bad.throwIfAny();
 }
@@ -86,13 +86,13 @@ export async function checkWritePlaces(ctx: BuildInput): Promise<void> {
   const parent = ctx.hostEnv['TMP_DIR'] || tmpdir();
   const s = await stat(parent).catch(() => undefined);
   if (!s?.isDirectory()) {
-    throw envInvalid(`${tmpDirVar}=${parent}: the workspace's parent ${s ? 'is not a directory' : 'does not exist'}`, { hint: `point ${tmpDirVar} at an existing directory` });
+    throw envInvalid({ variable: tmpDirVar, value: parent, problem: `the workspace's parent ${s ? 'is not a directory' : 'does not exist'}`, hint: `point ${tmpDirVar} at an existing directory` });
   }
-  await checkDir(parent, (p) => envInvalid(`${tmpDirVar}=${parent}: cannot create the workspace there: ${p}`));
+  await checkDir(parent, (p) => envInvalid({ variable: tmpDirVar, value: parent, problem: `cannot create the workspace there: ${p}` }));
   const cache = ctx.opts.imageCache ?? ctx.hostEnv['DIB_IMAGE_CACHE'];
   if (cache) {
-    const flag = ctx.opts.imageCache ? '--image-cache' : 'DIB_IMAGE_CACHE=';
-    await checkDir(resolve(cache), (p) => (ctx.opts.imageCache ? outputPathInvalid : envInvalid)(`${flag}${ctx.opts.imageCache ? ' ' : ''}${cache}: cannot use it as the image cache: ${p}`));
+    const problem = (p: string) => `cannot use it as the image cache: ${p}`;
+    await checkDir(resolve(cache), (p) => (ctx.opts.imageCache ? outputPathInvalid(`--image-cache ${cache}: ${problem(p)}`) : envInvalid({ variable: 'DIB_IMAGE_CACHE', value: cache, problem: problem(p) })));
   }
 }
 

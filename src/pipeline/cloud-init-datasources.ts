@@ -62,14 +62,19 @@ export function checkCloudInitDatasources(
   if (!set && (!required || source === 'environment')) return;
   if (!required && !names.has('cloud-init')) return;
   if (!set) {
-    throw envInvalid(`${VARIABLE} is ${value === undefined ? 'not set' : 'empty'}: the cloud-init-datasources element needs a comma-separated list of cloud-init data sources`, {
+    throw envInvalid({
+      variable: VARIABLE,
+      problem: `${value === undefined ? 'not set' : 'empty'}; the cloud-init-datasources element needs a comma-separated list of cloud-init data sources`,
       element: 'cloud-init-datasources',
       hint: `e.g. ${EXAMPLE}; known names: ${CLOUD_INIT_DATASOURCES.join(', ')}`,
     });
   }
   const problems = datasourceProblems(value);
   if (problems.length === 0) return;
-  throw envInvalid(`${VARIABLE}=${JSON.stringify(value)}${source === 'environment.d' ? ' (after environment.d)' : ''}: ${problems[0]}${problems.length > 1 ? ` (and ${problems.length - 1} more)` : ''}`, {
+  throw envInvalid({
+    variable: VARIABLE,
+    value,
+    problem: `${source === 'environment.d' ? '(after environment.d) ' : ''}${problems[0]}${problems.length > 1 ? ` (and ${problems.length - 1} more)` : ''}`,
     element: required ? 'cloud-init-datasources' : 'cloud-init',
     ...(problems.length > 1 ? { details: problems } : {}),
     hint: `known names: ${CLOUD_INIT_DATASOURCES.join(', ')}`,

@@ -50,7 +50,10 @@ export async function checkDebootstrapRelease(elements: readonly PlannedElement[
   if (!release || env['DIB_DEBIAN_DEBOOTSTRAP_SCRIPT']) return;
   if (!debootstrapInstalled(scriptsDir) || debootstrapKnows(release, scriptsDir)) return;
   const family: DistroFamily = fromDib.some((e) => e.name === 'ubuntu-minimal' || e.name === 'ubuntu' || e.name === 'ubuntu-common') ? 'ubuntu' : 'debian';
-  throw envInvalid(`DIB_RELEASE=${release}: the host's debootstrap has no script for ${release}, so DIB's debootstrap element cannot build it`, {
+  throw envInvalid({
+    variable: 'DIB_RELEASE',
+    value: release,
+    problem: `the host's debootstrap has no script for ${release}, so DIB's debootstrap element cannot build it`,
     element: 'debootstrap',
     hint: unknownReleaseFixes(release, family, scriptsDir).join('; or '),
   });

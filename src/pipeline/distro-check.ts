@@ -46,15 +46,21 @@ export async function checkDistroSettings(ctx: BuildInput, plan: Plan): Promise<
   } catch (e) {
     const cause = (e as { cause?: { code?: string; message?: string } }).cause;
     const why = e instanceof Error && e.name === 'TimeoutError' ? `no answer within ${ANSWER_WITHIN_MS / 1000} s` : (cause?.code ?? cause?.message ?? (e instanceof Error ? e.message : String(e)));
-    throw envInvalid(`${mirrorFrom}=${mirror} does not answer: ${url}: ${why}`, {
+    throw envInvalid({
+      variable: mirrorFrom,
+      value: mirror,
+      problem: `does not answer: ${url}: ${why}`,
       hint: 'check the network, or set DIB_DISTRIBUTION_MIRROR to a mirror that answers; --offline builds from the cache alone',
     });
   }
   log.debug(`distro check: ${url} answered ${status}`);
   if (status === 404) {
-    throw envInvalid(`${releaseFrom}=${release}: the mirror ${mirror} has no such release (${url} answered 404)`, {
+    throw envInvalid({
+      variable: releaseFrom,
+      value: release,
+      problem: `the mirror ${mirror} has no such release (${url} answered 404)`,
       hint: 'set DIB_RELEASE to a release the mirror has, e.g. bookworm for Debian or noble for Ubuntu',
     });
   }
-  if (status >= 400) throw envInvalid(`${mirrorFrom}=${mirror}: ${url} answered HTTP ${status}`, { hint: 'set DIB_DISTRIBUTION_MIRROR to a working mirror' });
+  if (status >= 400) throw envInvalid({ variable: mirrorFrom, value: mirror, problem: `${url} answered HTTP ${status}`, hint: 'set DIB_DISTRIBUTION_MIRROR to a working mirror' });
 }

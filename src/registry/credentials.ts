@@ -56,7 +56,7 @@ async function readAuthFile(file: string): Promise<AuthFile | undefined> {
   try {
     return JSON.parse(text) as AuthFile;
   } catch (e) {
-    throw envInvalid(`${file}: not valid JSON (${e instanceof Error ? e.message : String(e)})`, { file, hint: 'fix or remove the credentials file' });
+    throw envInvalid({ variable: file, problem: `not valid JSON (${e instanceof Error ? e.message : String(e)})`, file, hint: 'fix or remove the credentials file' });
   }
 }
 
@@ -64,7 +64,7 @@ function decodeAuth(file: string, key: string, entry: NonNullable<AuthFile['auth
   if (entry.auth) {
     const plain = Buffer.from(entry.auth, 'base64').toString('utf8');
     const colon = plain.indexOf(':');
-    if (colon < 0) throw envInvalid(`${file}: auths["${key}"].auth is not base64 of USER:PASSWORD`, { file });
+    if (colon < 0) throw envInvalid({ variable: file, problem: `auths["${key}"].auth is not base64 of USER:PASSWORD`, file });
     return { username: plain.slice(0, colon), password: plain.slice(colon + 1), source: file };
   }
   if (entry.username !== undefined && entry.password !== undefined) return { username: entry.username, password: entry.password, source: file };

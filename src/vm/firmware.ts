@@ -32,9 +32,9 @@ export function findOvmf(env: NodeJS.ProcessEnv = process.env): OvmfFiles {
   const code = env['TSDIB_OVMF_CODE'];
   const vars = env['TSDIB_OVMF_VARS'];
   if (code !== undefined || vars !== undefined) {
-    if (!code || !vars) throw envInvalid('TSDIB_OVMF_CODE and TSDIB_OVMF_VARS go together: set both or neither', { hint: 'e.g. TSDIB_OVMF_CODE=/usr/share/OVMF/OVMF_CODE_4M.fd TSDIB_OVMF_VARS=/usr/share/OVMF/OVMF_VARS_4M.fd' });
+    if (!code || !vars) throw envInvalid({ variable: code ? 'TSDIB_OVMF_CODE' : 'TSDIB_OVMF_VARS', problem: `needs ${code ? 'TSDIB_OVMF_VARS' : 'TSDIB_OVMF_CODE'} too: set both or neither`, hint: 'e.g. TSDIB_OVMF_CODE=/usr/share/OVMF/OVMF_CODE_4M.fd TSDIB_OVMF_VARS=/usr/share/OVMF/OVMF_VARS_4M.fd' });
     for (const [name, path] of [['TSDIB_OVMF_CODE', code], ['TSDIB_OVMF_VARS', vars]] as const) {
-      if (!existsSync(path)) throw envInvalid(`${name}=${path}: no such file (the OVMF firmware for --firmware uefi)`, { hint: 'install OVMF with `tsdib doctor --install --boot`, or unset the variable' });
+      if (!existsSync(path)) throw envInvalid({ variable: name, value: path, problem: 'no such file (the OVMF firmware for --firmware uefi)', hint: 'install OVMF with `tsdib doctor --install --boot`, or unset the variable' });
     }
     return { code, varsTemplate: vars };
   }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { BadInputs, flagInvalid, isTsdibError, showValue } from '../../src/errors.js';
+import { BadInputs, envInvalid, flagInvalid, isTsdibError, showValue } from '../../src/errors.js';
 
 describe('BadInputs.valuesOrThrow', () => {
   it('returns the values when no check collected a problem', async () => {
@@ -72,5 +72,22 @@ describe('flagInvalid composes the one line from typed fields', () => {
     ['say "hi"', '"say \\"hi\\""'],
   ])('shows %j as %s', (value, shown) => {
     expect(showValue(value)).toBe(shown);
+  });
+});
+
+describe('envInvalid composes the one line from typed fields', () => {
+  it('writes "NAME=VALUE: expected …" and keeps variable, value and expected as fields', () => {
+    const e = envInvalid({ variable: 'DIB_QUIET', value: 'yes', expected: '1 (quiet) or 0' });
+    expect(e.code).toBe('ENV_INVALID');
+    expect(e.message).toBe('DIB_QUIET=yes: expected 1 (quiet) or 0');
+    expect(e.context).toMatchObject({ variable: 'DIB_QUIET', value: 'yes', expected: '1 (quiet) or 0' });
+    expect(e.exitCode).toBe(2);
+  });
+
+  it('quotes a value only where bare it would mislead, and leaves it out when none is given', () => {
+    expect(envInvalid({ variable: 'DIB_IMAGE_SIZE', value: '2 GB', problem: 'not a number' }).message).toBe('DIB_IMAGE_SIZE="2 GB": not a number');
+    const e = envInvalid({ variable: 'TSDIB_OVMF_VARS', problem: 'needs TSDIB_OVMF_CODE too', hint: 'set both' });
+    expect(e.message).toBe('TSDIB_OVMF_VARS: needs TSDIB_OVMF_CODE too');
+    expect(e.context).toMatchObject({ variable: 'TSDIB_OVMF_VARS', problem: 'needs TSDIB_OVMF_CODE too', hint: 'set both' });
   });
 });

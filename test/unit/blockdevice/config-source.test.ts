@@ -61,6 +61,7 @@ describe('findBlockDeviceConfigSource', () => {
     const e1 = (await findBlockDeviceConfigSource({ env: { DIB_BLOCK_DEVICE_CONFIG: 'file:///no/such.yaml' }, elements, arch: 'amd64' }).catch((e: unknown) => e)) as TsdibError;
     expect(e1.code).toBe('ENV_INVALID');
     expect(e1.message).toBe('DIB_BLOCK_DEVICE_CONFIG: /no/such.yaml does not exist');
+    expect(e1.context).toMatchObject({ variable: 'DIB_BLOCK_DEVICE_CONFIG', problem: '/no/such.yaml does not exist', file: '/no/such.yaml' });
     const e2 = (await findBlockDeviceConfigSource({ env: {}, flagFile: '/no/such.yaml', elements, arch: 'amd64' }).catch((e: unknown) => e)) as TsdibError;
     expect(e2.code).toBe('FLAG_INVALID');
     expect(e2.exitCode).toBe(2);

@@ -18,6 +18,6 @@ describe('logSettings (DIB_QUIET and --logfile as DIB, -q and -v)', () => {
 
   it('refuses -q with -v, and a DIB_QUIET that is neither 0 nor 1', () => {
     expect(() => logSettings(flags({ quiet: true, verbose: 1 }), {})).toThrow('-q: contradicts -v: give one of them');
-    expect(() => logSettings(flags(), { DIB_QUIET: 'yes' })).toThrow(/DIB_QUIET="yes": expected 1 \(quiet\) or 0/);
+    expect(() => logSettings(flags(), { DIB_QUIET: 'yes' })).toThrow(/DIB_QUIET=yes: expected 1 \(quiet\) or 0/);
   });
 });

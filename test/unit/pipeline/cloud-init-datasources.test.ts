@@ -45,7 +45,8 @@ describe('checkCloudInitDatasources', () => {
     expect(() => checkCloudInitDatasources(names('cloud-init-datasources'), {}, 'environment')).not.toThrow();
     const e = failure(() => checkCloudInitDatasources(names('cloud-init-datasources'), { DIB_CLOUD_INIT_DATASOURCES: ' ' }, 'environment.d'));
     expect(e.code).toBe('ENV_INVALID');
-    expect(e.message).toContain('DIB_CLOUD_INIT_DATASOURCES is empty');
+    expect(e.message).toContain('DIB_CLOUD_INIT_DATASOURCES: empty; the cloud-init-datasources element needs');
+    expect(e.context).toMatchObject({ variable: 'DIB_CLOUD_INIT_DATASOURCES', element: 'cloud-init-datasources' });
   });
 
   it('reports every bad entry at once', () => {
