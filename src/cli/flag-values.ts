@@ -1,6 +1,6 @@
 /**
  * Reading a flag's value as the user typed it. Numeric flags are declared as strings to yargs so a
- * bad value is reported as typed ("--cpus \"abc\"", not "--cpus NaN"), then judged by a NumberRule.
+ * bad value is reported as typed ("--cpus abc: …", not "--cpus NaN"), then judged by a NumberRule.
  */
 import { flagInvalid, type TsdibError } from '../errors.js';
 import { numberProblem, type NumberRule } from '../pipeline/number-rules.js';
