@@ -61,7 +61,7 @@ describe('writeOutputs with disk formats', () => {
 
   it.each([
     [{ types: ['qcow3'] }, 'FLAG_INVALID', '-t qcow3'],
-    [{ types: [] }, 'FLAG_INVALID', 'no output type'],
+    [{ types: [] }, 'FLAG_INVALID', 'name at least one output type'],
     [{ types: ['vhd', 'vhd-fixed'] }, 'FLAG_INVALID', 'both would write'],
     [{ qemuImgOptions: 'backing_file=/x' }, 'FLAG_INVALID', 'backing_file'],
     [{ qemuImgOptions: 'subformat=fixed' }, 'FLAG_INVALID', 'subformat'],

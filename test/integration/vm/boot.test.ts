@@ -148,8 +148,8 @@ describe.skipIf(skip)('tsdib boot', () => {
     it.each([
       [['--expect', '(unclosed'], /error FLAG_INVALID: --expect \(unclosed: not a regular expression/],
       [['--memory', 'lots'], /error FLAG_INVALID: --memory lots: expected MiB/],
-      [['--cpus', '0'], /error FLAG_INVALID: --cpus "0": expected a whole number >= 1/],
-      [['--cpus', 'abc'], /error FLAG_INVALID: --cpus "abc": expected a whole number >= 1/],
+      [['--cpus', '0'], /error FLAG_INVALID: --cpus 0: expected a whole number >= 1/],
+      [['--cpus', 'abc'], /error FLAG_INVALID: --cpus abc: expected a whole number >= 1/],
       [['--timeout', '-5', '--expect', 'x'], /error FLAG_INVALID: --timeout "-5": expected a number > 0 \(seconds\)/],
       [['--seed', '/nonexistent/seed'], /error FLAG_INVALID: --seed \/nonexistent\/seed: no such file or directory/],
     ])('%j', (flags, message) => {
