@@ -5,14 +5,14 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { processesUnder } from '../../../src/host/processes.js';
 import { runCli, REPO_ROOT } from '../../helpers/cli.js';
-import { hostSnapshot, leaked } from '../../helpers/host-state.js';
+import { loopsAndMountsUnder } from '../../helpers/host-state.js';
 import { hasLoop, skipUnless } from '../../helpers/resources.js';
 
 const skip = skipUnless(hasLoop, 'tsdib cleanup after SIGKILL', 'needs root and /dev/loop-control');
 
 describe.skipIf(skip)('tsdib cleanup', () => {
   it('releases the loop device, nested mounts and processes a SIGKILLed build left, and removes its workspace', async () => {
-    const before = hostSnapshot();
+    // only what is under this workspace: builds of other test files may attach and mount meanwhile
     const workspace = mkdtempSync(join(tmpdir(), 'tsdib-cleanup-test-'));
     const child = spawn(process.execPath, [join(REPO_ROOT, 'test/fixtures/scripts/acquire-and-hang.mjs'), join(REPO_ROOT, 'dist'), workspace], {
       stdio: ['ignore', 'pipe', 'inherit'],
@@ -24,7 +24,7 @@ describe.skipIf(skip)('tsdib cleanup', () => {
     child.kill('SIGKILL');
     await new Promise((r) => child.on('exit', r));
 
-    const left = leaked(before, hostSnapshot());
+    const left = loopsAndMountsUnder(workspace);
     expect(left.loops).toHaveLength(1);
     expect(left.mounts).toHaveLength(2);
     const state = JSON.parse(readFileSync(join(workspace, 'tsdib-state.json'), 'utf8')) as { resources: unknown[] };
@@ -33,7 +33,7 @@ describe.skipIf(skip)('tsdib cleanup', () => {
     const r = runCli(['cleanup', workspace]);
     expect(r.stderr).not.toContain('error');
     expect(r.status).toBe(0);
-    expect(leaked(before, hostSnapshot())).toEqual({ loops: [], mounts: [] });
+    expect(loopsAndMountsUnder(workspace)).toEqual({ loops: [], mounts: [] });
     expect(await processesUnder(workspace)).toEqual([]);
     expect(existsSync(workspace)).toBe(false);
   });
