@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { processesUnder } from '../../../src/host/processes.js';
 import { runCli, REPO_ROOT } from '../../helpers/cli.js';
 import { loopsAndMountsUnder } from '../../helpers/host-state.js';
@@ -11,12 +11,24 @@ import { hasLoop, skipUnless } from '../../helpers/resources.js';
 const skip = skipUnless(hasLoop, 'tsdib cleanup after SIGKILL', 'needs root and /dev/loop-control');
 
 describe.skipIf(skip)('tsdib cleanup', () => {
+  // a failed assertion must not leave the fixture's loop device and mounts on the host
+  let leftover: { workspace: string; child: ReturnType<typeof spawn> } | undefined;
+  afterEach(() => {
+    if (!leftover) return;
+    const { workspace, child } = leftover;
+    leftover = undefined;
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+    if (existsSync(workspace)) runCli(['cleanup', workspace]);
+    rmSync(workspace, { recursive: true, force: true });
+  });
+
   it('releases the loop device, nested mounts and processes a SIGKILLed build left, and removes its workspace', async () => {
     // only what is under this workspace: builds of other test files may attach and mount meanwhile
     const workspace = mkdtempSync(join(tmpdir(), 'tsdib-cleanup-test-'));
     const child = spawn(process.execPath, [join(REPO_ROOT, 'test/fixtures/scripts/acquire-and-hang.mjs'), join(REPO_ROOT, 'dist'), workspace], {
       stdio: ['ignore', 'pipe', 'inherit'],
     });
+    leftover = { workspace, child };
     await new Promise<void>((resolve, reject) => {
       child.stdout.on('data', (d: Buffer) => d.toString().includes('READY') && resolve());
       child.on('exit', (code) => reject(new Error(`fixture exited ${code} before READY`)));
