@@ -86,6 +86,10 @@ export interface BlockDeviceParams {
   rootParamOrigins?: { type?: RootParamOrigin; label?: RootParamOrigin };
   /** The config of an image build: it must mount exactly one filesystem (or ZFS dataset) at `/`, and keep its disk images in the workspace. */
   forBuild?: boolean;
+  /** The build seed: filesystem ids and the partition table's ids are derived from it (reproducible images); none: random. */
+  seed?: string;
+  /** SOURCE_DATE_EPOCH: the time mkfs writes into the filesystems it makes (offline assembly). */
+  sourceDateEpoch?: number;
 }
 
 /** The variable or flag a root filesystem setting came from. */

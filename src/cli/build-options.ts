@@ -4,6 +4,7 @@
  * them to the engine's typed BuildOptions (src/pipeline/options.ts). Bad values are FLAG_INVALID
  * (exit 2) with one clear message. docs/cli.md documents each flag and where tsdib differs from DIB.
  */
+import { seedFlag } from '../reproducible/seed.js';
 import { resolve } from 'node:path';
 import type { Argv } from 'yargs';
 import { BadInputs, flagInvalid, isTsdibError, TsdibError } from '../errors.js';
@@ -61,12 +62,13 @@ export function addBuildOptions(y: Argv): Argv {
     .option('no-cache', { type: 'boolean', describe: 'do not read or fill any cache: base tarball, phase snapshot, apt packages' })
     .option('json-events', { type: 'string', nargs: 1, describe: 'write build events as JSON lines to this file' })
     .option('push', { type: 'string', nargs: 1, describe: 'push the output files to an OCI registry as one artifact: HOST[:PORT]/NAME[:TAG]' })
+    .option('seed', { type: 'string', nargs: 1, describe: 'derive every identifier (GPT GUIDs, filesystem UUIDs, volume ids) from this string (TSDIB_SEED; docs/reproducible.md)' })
     .option('offline-assembly', { type: 'boolean', describe: 'write the disk into the image file with no loop device and no mount (late phases run in the chroot of the tree; no LVM, zpool or xfs)' })
     .option('write-to', { type: 'string', nargs: 1, describe: 'stream the finished disk into an NBD export: nbd://HOST[:PORT][/EXPORT] or nbd+unix:///EXPORT?socket=PATH' })
     .group(['a', 'o', 't', 'x', 'u', 'c', 'n', 'p', 'checksum', 'image-size', 'image-extra-size', 'image-cache', 'max-online-resize',
       'min-tmpfs', 'mkfs-options', 'mkfs-journal-size', 'no-tmpfs', 'offline', 'qemu-img-options', 'root-label', 'ramdisk-element',
       'install-type', 'docker-target', 'logfile'], GROUP)
-    .group(['q', 'v', 'block-device-config', 'no-cache', 'json-events', 'push', 'write-to', 'offline-assembly'], TSDIB_GROUP);
+    .group(['q', 'v', 'block-device-config', 'no-cache', 'json-events', 'push', 'write-to', 'offline-assembly', 'seed'], TSDIB_GROUP);
 }
 
 
@@ -218,6 +220,7 @@ export async function toBuildOptions(argv: RawArgv): Promise<BuildOptions> {
     push: undefined,
     writeTo: undefined,
     offlineAssembly: f(() => boolFlag(argv, 'offline-assembly', '--offline-assembly')),
+    seed: f(() => seedFlag(lastString(argv, 'seed', '--seed'))),
   };
   Object.assign(opts, (await bad.check(() => destinationFlags(argv, types ?? []))) ?? {});
   for (const [flag, file] of [['--logfile', opts.logfile], ['--json-events', opts.jsonEvents]] as const) {

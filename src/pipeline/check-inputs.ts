@@ -12,6 +12,7 @@ import { BadInputs, envInvalid, outputPathInvalid, type TsdibError } from '../er
 import { planOutputs as planOutputFiles } from '../elements/plan-outputs.js';
 import { writableDirProblem } from '../host/writable-file.js';
 import { planOutputs } from '../output/output-plan.js';
+import { seedEnvProblem } from '../reproducible/seed.js';
 import type { BuildInput } from './context.js';
 import { checkDestinations } from './destination-steps.js';
 import { NUMBER_RULES, numberProblem, type NumberSetting } from './number-rules.js';
@@ -99,6 +100,8 @@ export async function checkWritePlaces(ctx: BuildInput): Promise<void> {
 /** Every check above; each one's problem is collected in `bad`, so all are reported together. */
 export async function checkBuildInputs(ctx: BuildInput, bad: BadInputs): Promise<void> {
   bad.sync(() => checkNumericEnvironment(ctx));
+  const seedProblem = seedEnvProblem(ctx.opts.seed, ctx.hostEnv);
+  if (seedProblem) bad.add(seedProblem);
   await bad.check(() => checkOutputRequest(ctx));
   await bad.check(() => checkOutputPlace(ctx));
   await bad.check(() => checkWritePlaces(ctx));

@@ -18,7 +18,7 @@ import { blockDeviceFailed } from '../errors.js';
 import { log } from '../log.js';
 import type { ImageBuild, SizedBuild } from './context.js';
 import { unmountHookMountsBelow } from './dib-compat-mounts.js';
-import { diskParams } from './prepare.js';
+import { diskParams, reproducibleParams } from './prepare.js';
 
 /**
  * Step `block device`, offline: the disk planned from the graph (every UUID drawn), checked against
@@ -38,6 +38,10 @@ export async function createOfflineImageStep(sized: SizedBuild): Promise<ImageBu
   const parts = plan.disk.filesystems.map((f) => `${f.spec.type} ${f.mountPoint ?? f.name} at ${f.offset}`);
   log.info(`offline image ${plan.disk.image} (${plan.disk.layout?.label ?? 'no partition table'}): ${parts.join(', ')}; filled at \`assemble\``);
   return { ...sized, blockDevice, offlineDisk: plan.disk };
+}
+
+function epochOf(p: { sourceDateEpoch?: number }): { sourceDateEpoch?: number } {
+  return p.sourceDateEpoch === undefined ? {} : { sourceDateEpoch: p.sourceDateEpoch };
 }
 
 /**
@@ -67,7 +71,7 @@ export async function takeBiosBoot(image: ImageBuild): Promise<BiosBootImages | 
 export async function assembleImage(image: ImageBuild, biosBoot: BiosBootImages | undefined): Promise<void> {
   const disk = image.offlineDisk;
   if (!disk) throw blockDeviceFailed('assemble: this build has no offline disk (internal: --offline-assembly without its block device step)');
-  await populateOfflineDisk(disk, image.workspace.mountPath, { workDir: image.workspace.dir, release: image.release });
+  await populateOfflineDisk(disk, image.workspace.mountPath, { workDir: image.workspace.dir, release: image.release, ...epochOf(reproducibleParams(image)) });
   if (!biosBoot) return;
   if (!disk.layout) {
     throw blockDeviceFailed(`a hook asked for GRUB's BIOS boot code in ${biosBoot.directory}, but the disk has no partition table to embed it after`, {

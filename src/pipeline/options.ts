@@ -79,4 +79,6 @@ export interface BuildOptions {
    * filesystem is made and filled at its offset. LVM, zpools and xfs are refused at plan time.
    */
   offlineAssembly: boolean;
+  /** `--seed` (tsdib): every identifier of the image is derived from it (src/reproducible/seed.ts). */
+  seed?: string | undefined;
 }

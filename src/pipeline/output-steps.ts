@@ -3,6 +3,7 @@
  * written from the mounted image before it is unmounted; the disk formats (raw, qcow2, vhd, vmdk)
  * from the raw image after. With the no-final-image element, the disk formats are not written.
  */
+import { buildSeed } from '../reproducible/seed.js';
 import { withProgress } from '../log.js';
 import { OUTPUT_WRITERS } from '../output/writers.js';
 import { outputBytesWritten } from '../report/output-progress.js';
@@ -17,6 +18,7 @@ function typesNeeding(ctx: BuildInput, needs: 'raw' | 'tree'): string[] {
 
 /** What writeOutputs is asked for `types`; --qemu-img-options go only to a request with a disk format (they mean nothing to tar). */
 export function outputRequest(ctx: BuildInput, types: string[]) {
+  const seed = buildSeed(ctx.opts.seed, ctx.hostEnv);
   const qemuImgOptions = types.some((t) => OUTPUT_WRITERS[t]?.needs === 'raw') ? (ctx.opts.qemuImgOptions ?? ctx.hostEnv['QEMU_IMG_OPTIONS']) : undefined;
   return {
     imageName: ctx.opts.imageName,
@@ -27,6 +29,7 @@ export function outputRequest(ctx: BuildInput, types: string[]) {
     arch: ctx.opts.arch,
     ...(qemuImgOptions ? { qemuImgOptions } : {}),
     ...(ctx.opts.dockerTarget ? { dockerTarget: ctx.opts.dockerTarget } : {}),
+    ...(seed !== undefined ? { seed } : {}),
   };
 }
 

@@ -3,6 +3,7 @@
  * outputs), the host-tool check, the workspace, and the merged hooks tree with the computed
  * package-installs lists.
  */
+import { buildSeed } from '../reproducible/seed.js';
 import { join } from 'node:path';
 import { mkdir } from 'node:fs/promises';
 import { loadBlockDeviceConfig } from '../blockdevice/load-config.js';
@@ -71,7 +72,14 @@ export async function planBuild(input: BuildInput): Promise<PlannedBuild> {
 export function diskParams(sized: SizedBuild): BlockDeviceParams {
   const { workspace: ws, imageSize: size } = sized;
   const fs = rootFsParams(sized);
-  return { imageDir: ws.imageDir, imageSize: size.bytes, mountBase: ws.mountPath, buildDir: ws.dir, rootFsType: fs.rootFsType, rootLabel: fs.rootLabel, rootFsOpts: size.rootFsOpts };
+  return { imageDir: ws.imageDir, imageSize: size.bytes, mountBase: ws.mountPath, buildDir: ws.dir, rootFsType: fs.rootFsType, rootLabel: fs.rootLabel, rootFsOpts: size.rootFsOpts, ...reproducibleParams(sized) };
+}
+
+/** The seed and SOURCE_DATE_EPOCH (already checked in the plan step), when the build has them. */
+export function reproducibleParams(ctx: BuildInput): Pick<BlockDeviceParams, 'seed' | 'sourceDateEpoch'> {
+  const seed = buildSeed(ctx.opts.seed, ctx.hostEnv);
+  const epoch = ctx.hostEnv['SOURCE_DATE_EPOCH'];
+  return { ...(seed !== undefined ? { seed } : {}), ...(epoch ? { sourceDateEpoch: Number(epoch) } : {}) };
 }
 
 /** The root filesystem settings DIB passes as block-device params (FS_TYPE, ROOT_LABEL), with where each came from. */

@@ -22,6 +22,8 @@ export interface AssembleOptions {
   /** Where scratch files go: a new directory is made in it and removed afterwards (same filesystem as the tree). */
   workDir: string;
   release: ReleaseStack;
+  /** SOURCE_DATE_EPOCH: the time mkfs writes into the filesystems. */
+  sourceDateEpoch?: number;
 }
 
 export interface AssembledDisk {
@@ -106,7 +108,7 @@ export async function populateOfflineDisk(disk: OfflineDisk, tree: string, opts:
     for (const fs of disk.filesystems) {
       const source = fs.mountPoint && fs.mountPoint !== 'none' ? split.sources.get(fs.mountPoint) : undefined;
       await withStep(`${fs.spec.type} ${fs.name}${fs.mountPoint && fs.mountPoint !== 'none' ? ` (${fs.mountPoint})` : ''}`, () =>
-        populatorOf(fs).populate(fs, source, { image: disk.image, scratchDir }),
+        populatorOf(fs).populate(fs, source, { image: disk.image, scratchDir, ...(opts.sourceDateEpoch !== undefined ? { sourceDateEpoch: opts.sourceDateEpoch } : {}) }),
       );
     }
   } finally {

@@ -37,7 +37,7 @@ export interface OfflinePlan {
 export async function planOfflineDisk(
   graph: Pick<BlockDeviceGraph, 'nodes' | 'entries' | 'order'>,
   params: BlockDeviceParams,
-  tableOptions?: WriteTableOptions,
+  tableOptions: WriteTableOptions | undefined = params.seed === undefined ? undefined : { seed: params.seed },
   plugins: BlockDevicePlugins = PLUGINS,
 ): Promise<OfflinePlan> {
   const byName = new Map(graph.nodes.map((n) => [n.name, n]));

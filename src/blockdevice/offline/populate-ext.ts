@@ -53,7 +53,9 @@ export async function rootInodeCommands(source: string): Promise<string> {
 export const extPopulator: FilesystemPopulator = {
   hostCommands: ['mkfs.ext4', 'debugfs'],
   async populate(fs, source, ctx) {
-    await run('mkfs', extMkfsArgs(fs.spec, ctx.image, fs.offset, fs.size, source), { step: `mkfs ${fs.spec.type} -d` });
+    // mke2fs 1.47.0 reads no SOURCE_DATE_EPOCH; this pins its superblock, inode and lost+found times
+    const env = ctx.sourceDateEpoch === undefined ? {} : { env: { E2FSPROGS_FAKE_TIME: String(ctx.sourceDateEpoch) } };
+    await run('mkfs', extMkfsArgs(fs.spec, ctx.image, fs.offset, fs.size, source), { step: `mkfs ${fs.spec.type} -d`, ...env });
     if (source === undefined) return;
     await run('debugfs', ['-w', '-f', '-', `${ctx.image}?offset=${fs.offset}`], { step: 'debugfs', input: `${await rootInodeCommands(source)}\n` });
   },

@@ -9,6 +9,8 @@ export interface PopulateContext {
   image: string;
   /** A directory for temporary files (on the same host filesystem as the workspace); emptied by the caller. */
   scratchDir: string;
+  /** SOURCE_DATE_EPOCH: the time written where mkfs would write the clock's. */
+  sourceDateEpoch?: number;
 }
 
 export interface FilesystemPopulator {

@@ -11,6 +11,7 @@
 import type { SchemaObject } from 'ajv';
 import { blockDeviceFailed } from '../../errors.js';
 import { run } from '../../host/exec.js';
+import { seededId, withSeededHash } from './mkfs-seeded.js';
 import { FILESYSTEM_TYPES, filesystemRules, idForm, isFat, labelFor, mkfsCommand, normaliseId, randomId, type FilesystemSpec, type FilesystemType } from '../filesystems.js';
 import { optionalString, singleBase, wordList } from '../lifecycle/config-value.js';
 import type { BlockDevicePlugin, CheckContext } from '../plugin.js';
@@ -86,17 +87,18 @@ function checkMinimumSize(entry: ConfigEntry, ctx: CheckContext): ConfigProblem[
   return [{ path: `${entry.configPath}.base`, message: `${type} "${entry.name}" on ${where} of ${mib(bytes)}: ${type} needs at least ${mib(min.bytes)} (${min.why}); ${mend}` }];
 }
 
-/** Type, label, id and opts of a validated mkfs node; a random id when none is given. */
-export function filesystemSpec(node: ConfigNode): FilesystemSpec {
+/** Type, label, id and opts of a validated mkfs node; when none is given, an id derived from `seed`, else a random one. */
+export function filesystemSpec(node: ConfigNode, seed?: string): FilesystemSpec {
   const type = node.config['type'] as FilesystemType;
   const given = optionalString(node, 'uuid');
-  const uuid = given === undefined ? randomId(type) : normaliseId(type, given);
+  const uuid = given === undefined ? (seed === undefined ? randomId(type) : seededId(type, seed, node.name)) : normaliseId(type, given);
   if (uuid === undefined) {
     // the config check only warns (DIB accepts it); mkfs would refuse it
     const why = isFat(type) ? `vfat volume id "${given}" must be 8 hex digits (XXXX-XXXX)` : `uuid "${given}" is not a UUID`;
     throw blockDeviceFailed(`mkfs node "${node.name}": ${why}`, { node: node.name });
   }
-  return { type, label: labelFor(type, optionalString(node, 'label') ?? node.name), uuid, opts: wordList(node, 'opts') };
+  const opts = wordList(node, 'opts');
+  return { type, label: labelFor(type, optionalString(node, 'label') ?? node.name), uuid, opts: seed === undefined ? opts : withSeededHash(type, opts, seed, node.name) };
 }
 
 export const mkfsPlugin: BlockDevicePlugin = {
@@ -111,7 +113,7 @@ export const mkfsPlugin: BlockDevicePlugin = {
     const base = singleBase(node);
     const dev = ctx.state.blockdev[base];
     if (!dev) throw blockDeviceFailed(`mkfs node "${node.name}": its base "${base}" has no device`, { node: node.name });
-    const spec = filesystemSpec(node);
+    const spec = filesystemSpec(node, ctx.params.seed);
     const { cmd, args } = mkfsCommand(spec, dev.device);
     await run(cmd, args, { step: `mkfs ${spec.type}` });
     ctx.state.filesys[node.name] = { uuid: spec.uuid, label: spec.label, fstype: spec.type, opts: spec.opts, device: dev.device };
@@ -122,7 +124,7 @@ export const mkfsPlugin: BlockDevicePlugin = {
       const base = node.base[0] ?? '';
       const region = p.regions.get(base);
       if (!region) throw blockDeviceFailed(`mkfs node "${node.name}": its base "${base}" is not a disk or partition`, { node: node.name });
-      const spec = filesystemSpec(node);
+      const spec = filesystemSpec(node, p.ctx.params.seed);
       p.filesystems.set(node.name, { name: node.name, spec, offset: region.offset, size: region.size });
       p.ctx.state.filesys[node.name] = { uuid: spec.uuid, label: spec.label, fstype: spec.type, opts: spec.opts, device: p.ctx.state.blockdev[base]!.device };
     },

@@ -34,7 +34,7 @@ describe('build options', () => {
       '--image-size', '2.5', '--image-extra-size', '512', '--image-cache', '/c', '--max-online-resize', '274877906944', '--min-tmpfs', '3',
       '--mkfs-options', '-O ^metadata_csum', '--mkfs-journal-size', '32', '--no-tmpfs', '--offline', '--qemu-img-options', 'compat=0.10,cluster_size=65536',
       '--root-label', 'root', '--ramdisk-element', 'dracut-ramdisk', '--install-type', 'package', '--docker-target', 'me/x:1', '--logfile', '/tmp/l',
-      '--block-device-config', '/tmp/bd.yaml', '--no-cache', '--json-events', '/tmp/e.json', '--offline-assembly', 'debian', 'vm',
+      '--block-device-config', '/tmp/bd.yaml', '--no-cache', '--json-events', '/tmp/e.json', '--offline-assembly', '--seed', 'fleet-7', 'debian', 'vm',
     ]);
     expect(o).toEqual({
       elements: ['debian', 'vm'], arch: 'arm64', imageName: 'out/img', types: ['qcow2', 'tar'], debugTrace: 2, uncompressed: true, clearEnv: true,
@@ -42,7 +42,7 @@ describe('build options', () => {
       maxOnlineResize: 274877906944, minTmpfsGB: 3, mkfsOptions: '-O ^metadata_csum', mkfsJournalSizeMB: 32, noTmpfs: true, offline: true,
       qemuImgOptions: 'compat=0.10,cluster_size=65536', rootLabel: 'root', ramdiskElement: 'dracut-ramdisk', installType: 'package',
       dockerTarget: 'me/x:1', logfile: '/tmp/l', quiet: false, verbose: 0, blockDeviceConfig: '/tmp/bd.yaml', noCache: true, jsonEvents: '/tmp/e.json',
-      offlineAssembly: true,
+      offlineAssembly: true, seed: 'fleet-7',
     });
   });
 
@@ -67,6 +67,7 @@ describe('build options', () => {
 
   it.each([
     [['--image-size', 'big', 'debian'], '--image-size big: expected a number > 0 (GB, e.g. 2.5)'],
+    [['--seed', 'a b', 'debian'], '--seed "a b": expected 1 to 128 characters from A-Z a-z 0-9 . _ : @ + -'],
     [['--image-size', '0', 'debian'], '--image-size 0: expected a number > 0 (GB, e.g. 2.5)'],
     [['--image-extra-size', '-5', 'debian'], '--image-extra-size "-5": expected a number >= 0 (MB)'],
     [['--mkfs-journal-size', '1.5', 'debian'], '--mkfs-journal-size 1.5: expected a whole number > 0 (MB)'],

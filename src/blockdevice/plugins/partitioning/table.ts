@@ -56,7 +56,7 @@ function diskOf(node: ConfigNode, ctx: LifecycleContext): { name: string; device
 export async function createTable(node: ConfigNode, entry: ConfigEntry, ctx: LifecycleContext): Promise<void> {
   const disk = diskOf(node, ctx);
   const layout = tableLayout(entry, disk.size, disk.blockSize);
-  const written = await writePartitionTable(disk.image, layout);
+  const written = await writePartitionTable(disk.image, layout, ctx.params.seed === undefined ? undefined : { seed: ctx.params.seed });
   log.info(`${layout.label} table on ${disk.name}: ${written.partitions.map((p) => `${p.name} ${p.sizeLimit} bytes at ${p.offset}`).join(', ')}`);
   const reached = await reachPartitions(ctx, node.name, { device: disk.device, image: disk.image, blockSize: disk.blockSize }, written.partitions, ctx.options.partitionDevices);
   ctx.extras.partitionTables[String(entry.index)] = {

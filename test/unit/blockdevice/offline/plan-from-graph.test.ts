@@ -117,3 +117,16 @@ describe('checkOfflineDisk', () => {
     }
   });
 });
+
+describe('planOfflineDisk with a seed', () => {
+  it('gives the same filesystem ids and table ids for the same seed, other ones for another', async () => {
+    const seeded = (seed: string) => ({ ...params, seed });
+    const a = await planOfflineDisk(await loadBlockDeviceConfig(EFI_BOOT_ROOT, 'test', seeded('a')), seeded('a'));
+    const a2 = await planOfflineDisk(await loadBlockDeviceConfig(EFI_BOOT_ROOT, 'test', seeded('a')), seeded('a'));
+    const b = await planOfflineDisk(await loadBlockDeviceConfig(EFI_BOOT_ROOT, 'test', seeded('b')), seeded('b'));
+    const ids = (p: typeof a) => p.disk.filesystems.map((f) => f.spec.uuid);
+    expect(ids(a2)).toEqual(ids(a));
+    expect(a.disk.tableOptions).toEqual({ seed: 'a' });
+    for (const [i, id] of ids(b).entries()) expect(id).not.toBe(ids(a)[i]);
+  });
+});

@@ -33,3 +33,25 @@ describe('filesystemSpec', () => {
     expect(() => filesystemSpec(mkfs('data', { type: 'ext4', uuid: 'nope' }))).toThrow(/is not a UUID/);
   });
 });
+
+describe('filesystemSpec with a seed', () => {
+  it('derives the id and the ext4 hash seed from the seed and the node name, merged into one -E', () => {
+    const a = filesystemSpec(mkfs('root', { type: 'ext4', opts: '-E lazy_itable_init=0 -i 4096' }), 'one');
+    expect(filesystemSpec(mkfs('root', { type: 'ext4', opts: '-E lazy_itable_init=0 -i 4096' }), 'one')).toEqual(a);
+    expect(a.uuid).toMatch(/^[0-9a-f-]{36}$/);
+    expect(a.opts).toEqual(['-i', '4096', '-E', expect.stringMatching(/^lazy_itable_init=0,hash_seed=[0-9a-f-]{36}$/)]);
+    const b = filesystemSpec(mkfs('root', { type: 'ext4', opts: '-E lazy_itable_init=0 -i 4096' }), 'two');
+    expect(b.uuid).not.toBe(a.uuid);
+    expect(b.opts).not.toEqual(a.opts);
+    expect(filesystemSpec(mkfs('boot', { type: 'ext4' }), 'one').uuid).not.toBe(a.uuid);
+  });
+
+  it('keeps a uuid and a hash_seed the config gives, and gives vfat a seeded volume id', () => {
+    const given = filesystemSpec(mkfs('root', { type: 'ext4', uuid: UUID, opts: '-E hash_seed=' + UUID }), 'one');
+    expect(given).toMatchObject({ uuid: UUID, opts: ['-E', `hash_seed=${UUID}`] });
+    const esp = filesystemSpec(mkfs('esp', { type: 'vfat' }), 'one');
+    expect(esp.uuid).toBe(filesystemSpec(mkfs('esp', { type: 'vfat' }), 'one').uuid);
+    expect(esp.uuid).toMatch(/^[0-9A-F]{4}-[0-9A-F]{4}$/);
+    expect(esp.opts).toEqual([]);
+  });
+});
