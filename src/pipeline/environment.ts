@@ -37,6 +37,8 @@ export function buildEnvironment(input: BuildEnvironmentInput): Record<string, s
   if (input.clearEnv) {
     base['PATH'] = '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
     base['HOME'] = host['HOME'] ?? '/root';
+    // kept under -c too: initramfs-tools, grub-mkconfig, dpkg and mksquashfs read it for reproducible output
+    if (host['SOURCE_DATE_EPOCH']) base['SOURCE_DATE_EPOCH'] = host['SOURCE_DATE_EPOCH'];
   } else {
     for (const [k, v] of Object.entries(host)) if (v !== undefined) base[k] = v;
   }

@@ -3,6 +3,7 @@
  * recipe: a list of verbs, each taking what the steps before it made (the stages of context.ts). `buildImage` wraps it: release stack, signal
  * handling, and the release of every resource — on success, on error and on SIGINT/SIGTERM.
  */
+import { normaliseTree } from './reproducible-tree.js';
 import { formatError, isTsdibError, type TsdibError } from '../errors.js';
 import type { BuildOptions } from './options.js';
 import { ReleaseStack } from '../host/release-stack.js';
@@ -50,6 +51,7 @@ export const BUILD_STEPS = [
   'cleanup.d',
   'BIOS boot request',
   'tidy',
+  'reproducible tree',
   'package list',
   'tree outputs',
   'umount',
@@ -118,6 +120,8 @@ export async function runBuild(input: BuildInput): Promise<BuildOutcome> {
   await step('cleanup.d', () => runHooksOf(image, 'cleanup.d'));
   const biosBoot = offline ? await step('BIOS boot request', () => takeBiosBoot(image)) : undefined;
   await step('tidy', () => tidyTree(image));
+  const epoch = image.hostEnv['SOURCE_DATE_EPOCH'];
+  if (epoch) await step('reproducible tree', () => normaliseTree(image.workspace.mountPath, Number(epoch)));
   const packages = await step('package list', () => recordPackages(image));
   const outputs = await step('tree outputs', () => writeTreeOutputs(image));
   if (offline) await step('assemble', () => assembleImage(image, biosBoot));

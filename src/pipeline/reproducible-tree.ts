@@ -1,0 +1,72 @@
+/**
+ * With SOURCE_DATE_EPOCH, the last touch of the tree before it becomes the image (after `tidy`):
+ * what a build leaves that differs between two builds of the same packages is removed or pinned
+ * (docs/reproducible.md), then every time stamp newer than the epoch is clamped to it.
+ */
+import { lstat, lutimes, readdir, readFile, rm, truncate, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+
+/** Files whose content is random or the build's moment, removed (systemd, ldconfig, apt, dpkg and debconf remake them). */
+export const VOLATILE_FILES = [
+  'var/lib/systemd/random-seed',
+  'var/lib/random-seed',
+  'var/cache/ldconfig/aux-cache',
+  'var/cache/apt/pkgcache.bin',
+  'var/cache/apt/srcpkgcache.bin',
+  'var/lib/dpkg/status-old',
+  'var/lib/dpkg/diversions-old',
+  'var/lib/dpkg/statoverride-old',
+  'var/cache/debconf/config.dat-old',
+  'var/cache/debconf/templates.dat-old',
+  'var/cache/debconf/passwords.dat-old',
+];
+
+async function exists(p: string): Promise<boolean> {
+  return lstat(p).then(() => true, () => false);
+}
+
+/** /etc/shadow's "last password change" (days since 1970) set to the epoch's day where it is a number. */
+export function pinShadowDays(shadow: string, epoch: number): string {
+  const day = String(Math.floor(epoch / 86400));
+  return shadow
+    .split('\n')
+    .map((line) => {
+      const f = line.split(':');
+      if (f.length < 3 || !/^\d+$/.test(f[2]!)) return line;
+      f[2] = day;
+      return f.join(':');
+    })
+    .join('\n');
+}
+
+/** Sets atime and mtime of everything under `dir` (and `dir`) that is newer than `epoch` to it; symlinks themselves, never their targets. */
+export async function clampTimes(dir: string, epoch: number): Promise<void> {
+  const st = await lstat(dir);
+  for (const e of await readdir(dir, { withFileTypes: true })) {
+    const p = join(dir, e.name);
+    if (e.isDirectory()) await clampTimes(p, epoch);
+    else await clampOne(p, epoch);
+  }
+  if (st.mtimeMs / 1000 > epoch || st.atimeMs / 1000 > epoch) await lutimes(dir, Math.min(st.atimeMs / 1000, epoch), Math.min(st.mtimeMs / 1000, epoch));
+}
+
+async function clampOne(p: string, epoch: number): Promise<void> {
+  const st = await lstat(p);
+  if (st.mtimeMs / 1000 > epoch || st.atimeMs / 1000 > epoch) await lutimes(p, Math.min(st.atimeMs / 1000, epoch), Math.min(st.mtimeMs / 1000, epoch));
+}
+
+export async function normaliseTree(root: string, epoch: number): Promise<void> {
+  for (const f of VOLATILE_FILES) await rm(join(root, f), { force: true });
+  const lists = join(root, 'var/lib/apt/lists');
+  for (const e of await readdir(lists, { withFileTypes: true }).catch(() => [])) if (e.isFile() && e.name !== 'lock') await rm(join(lists, e.name), { force: true });
+  // systemd makes a new one at first boot when it is empty (DIB's cleanup does the same)
+  const machineId = join(root, 'etc/machine-id');
+  if (await exists(machineId)) await truncate(machineId, 0);
+  const shadow = join(root, 'etc/shadow');
+  if (await exists(shadow)) {
+    const text = await readFile(shadow, 'utf8');
+    const pinned = pinShadowDays(text, epoch);
+    if (pinned !== text) await writeFile(shadow, pinned);
+  }
+  await clampTimes(root, epoch);
+}
