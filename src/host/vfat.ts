@@ -4,7 +4,8 @@
  * the image at a byte offset (`-i IMAGE@@OFFSET`). A vfat "mount" can therefore be a staging
  * directory that is copied in at umount.
  */
-import { readdir } from 'node:fs/promises';
+import { chmod, mkdir, mkdtemp, readdir, realpath, rm, stat, utimes } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { configInvalid } from '../errors.js';
 import { run } from './exec.js';
@@ -83,24 +84,46 @@ const MTOOLS_ENV = { MTOOLS_SKIP_CHECK: '1', MTOOLSRC: '/dev/null' };
  * Copies the contents of `sourceDir` (recursively, with modes and times as FAT can hold them)
  * into the root of the vfat filesystem at `byteOffset` in `image`. Existing files of the same
  * name are overwritten; existing directories are merged. Symlinks are followed.
+ *
+ * FAT keeps a directory's entries in the order they were made, and `mcopy -s` walks a source
+ * directory in readdir order (tmpfs: creation order; ext4: hash order), so the same tree copied
+ * from two directories gave two filesystems. Here each directory is one `mcopy` of its entries in
+ * name order; a subdirectory is copied as an empty stand-in with its name, mode and times (mcopy
+ * -s -m makes it with those), and then filled the same way.
  */
 export async function copyTreeIntoVfat(image: string, byteOffset: number, sourceDir: string): Promise<void> {
-  const entries = (await readdir(sourceDir)).sort();
-  if (entries.length === 0) return;
-  await run(
-    'mcopy',
-    [
-      '-i', mtoolsImage(image, byteOffset),
-      '-s',
-      '-p',
-      '-m',
-      '-Q',
-      '-D', 'o',
-      ...entries.map((e) => join(sourceDir, e)),
-      '::/',
-    ],
-    { step: 'mcopy', env: MTOOLS_ENV },
-  );
+  const drive = mtoolsImage(image, byteOffset);
+  if ((await readdir(sourceDir)).length === 0) return;
+  const standIns = await mkdtemp(join(tmpdir(), 'tsdib-vfat-'));
+  try {
+    let next = 0;
+    const copyDir = async (dir: string, target: string, ancestors: readonly string[]): Promise<void> => {
+      const real = await realpath(dir);
+      if (ancestors.includes(real)) throw configInvalid(`${dir} leads back to ${real} through a symbolic link; a FAT copy would never end`);
+      const names = (await readdir(dir)).sort();
+      const subdirs: string[] = [];
+      const args: string[] = [];
+      for (const name of names) {
+        const path = join(dir, name);
+        const st = await stat(path);
+        if (!st.isDirectory()) {
+          args.push(path);
+          continue;
+        }
+        const standIn = join(standIns, String(next++), name);
+        await mkdir(standIn, { recursive: true });
+        await chmod(standIn, st.mode & 0o7777);
+        await utimes(standIn, st.atime, st.mtime);
+        args.push(standIn);
+        subdirs.push(name);
+      }
+      if (args.length > 0) await run('mcopy', ['-i', drive, '-s', '-p', '-m', '-Q', '-D', 'o', ...args, target], { step: 'mcopy', env: MTOOLS_ENV });
+      for (const name of subdirs) await copyDir(join(dir, name), `${target}${name}/`, [...ancestors, real]);
+    };
+    await copyDir(sourceDir, '::/', []);
+  } finally {
+    await rm(standIns, { recursive: true, force: true });
+  }
 }
 
 /** Every path in the filesystem, directories with a trailing `/`, e.g. `/EFI/BOOT/BOOTX64.EFI`; sorted. */

@@ -1,5 +1,6 @@
 import { execFileSync } from 'node:child_process';
-import { mkdir, writeFile } from 'node:fs/promises';
+import { statfsSync } from 'node:fs';
+import { mkdir, readFile, truncate, utimes, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { dir, file } from 'tmp-promise';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -7,6 +8,15 @@ import { computeLayout } from '../../../src/blockdevice/partition-table/layout.j
 import { writePartitionTable } from '../../../src/blockdevice/partition-table/write-table.js';
 import { copyTreeIntoVfat, formatVfat, listVfat, normaliseVolumeId } from '../../../src/host/vfat.js';
 import { MiB, readBytes, sfdiskJson, sparseImage } from '../blockdevice/partition-table/sparse-image.js';
+
+const SHM_IS_TMPFS = (() => {
+  try {
+    return statfsSync('/dev/shm').type === 0x01021994;
+  } catch {
+    return false;
+  }
+})();
+if (!SHM_IS_TMPFS) console.warn('vfat test: the copy-order case needs /dev/shm on tmpfs (creation-ordered directories), and it is not');
 
 const cleanups: Array<() => Promise<void>> = [];
 afterEach(async () => {
@@ -107,6 +117,52 @@ describe('vfat without mounting', () => {
     expect(mtype(path, esp.offset, '/a dir/file with spaces.txt')).toBe('second\n');
     expect(await listVfat(path, esp.offset)).toContain('/a dir/new.txt');
     expect(await listVfat(path, esp.offset)).toContain('/a dir/deeper/deepest/grub.cfg');
+  });
+
+  // tmpfs lists a directory in the order its entries were made, so the two sources below really are
+  // read in different orders (asserted); on ext4 both would come back in the same hash order
+  it.skipIf(!SHM_IS_TMPFS)('gives the same bytes for one tree held in two tmpfs directories whose entries were made in opposite orders', async () => {
+    const names = ['alpha', 'beta', 'gamma', 'delta', 'epsilon', 'zeta', 'a long file name.txt'];
+    const made = async (order: readonly string[]) => {
+      const d = await dir({ unsafeCleanup: true, tmpdir: '/dev/shm' });
+      cleanups.push(d.cleanup);
+      for (const n of order) {
+        await mkdir(join(d.path, 'EFI', n), { recursive: true });
+        await writeFile(join(d.path, 'EFI', n, 'grub.cfg'), `${n}\n`);
+        await writeFile(join(d.path, n), `${n}\n`);
+      }
+      for (const p of ['', 'EFI', ...order.flatMap((n) => [n, join('EFI', n), join('EFI', n, 'grub.cfg')])]) await utimes(join(d.path, p), 1_700_000_000, 1_700_000_000);
+      return d.path;
+    };
+    const images: Buffer[] = [];
+    const listed: string[][] = [];
+    for (const order of [names, [...names].reverse()]) {
+      const img = await file({ postfix: '.fat' });
+      cleanups.push(img.cleanup);
+      await truncate(img.path, 8 * MiB);
+      await formatVfat(img.path, { label: 'ESP', volumeId: '1234-ABCD', invariant: true });
+      const src = await made(order);
+      // `ls -f`: the directory's own order (Node's readdir sorts)
+      listed.push(execFileSync('ls', ['-f', join(src, 'EFI')], { encoding: 'utf8' }).split('\n'));
+      await copyTreeIntoVfat(img.path, 0, src);
+      images.push(await readFile(img.path));
+    }
+    expect(listed[1]).not.toEqual(listed[0]);
+    expect(images[1]!.equals(images[0]!)).toBe(true);
+  });
+
+  it('formats with fixed times under invariant: two formats 2 s apart (FAT counts 2 s) are byte-identical, the volume id is still the one given', async () => {
+    const formatted: Buffer[] = [];
+    for (const i of [0, 1]) {
+      if (i > 0) await new Promise((r) => setTimeout(r, 2100));
+      const img = await file({ postfix: '.fat' });
+      cleanups.push(img.cleanup);
+      await truncate(img.path, 8 * MiB);
+      await formatVfat(img.path, { label: 'ESP', volumeId: '1234-ABCD', invariant: true });
+      formatted.push(await readFile(img.path));
+      expect(execFileSync('blkid', ['-p', '-o', 'export', img.path], { encoding: 'utf8' })).toMatch(/^UUID=1234-ABCD$/m);
+    }
+    expect(formatted[1]!.equals(formatted[0]!)).toBe(true);
   });
 
   it('an empty source tree copies nothing and lists nothing', async () => {
