@@ -19,6 +19,17 @@ export function buildCommand(cli: Argv): Argv {
         if (typeof events === 'string' && !CONTROL_CHARACTER.test(events)) appendErrorEvent(events, e);
         throw e;
       });
+      // an ordinary user: the same command line again, as root of a user namespace (docs/rootless.md)
+      const rootless = await import('../host/userns/rootless-build.js');
+      if (rootless.needsUserNamespace()) {
+        const { rootlessReadiness } = await import('../host/userns/rootless-readiness.js');
+        const readiness = await rootlessReadiness();
+        // not ready: the plan step below refuses the build, with the reasons and every other bad input
+        if (rootless.rootlessReady(readiness)) {
+          process.exitCode = await rootless.runRootlessBuild(readiness);
+          return;
+        }
+      }
       const { configureLog, openLogfile, stepTimings } = await import('../log.js');
       const { newBuildLogFile } = await import('../pipeline/build-log-file.js');
       const { imageCacheDir } = await import('../pipeline/cache/cache-store.js');
@@ -31,7 +42,8 @@ export function buildCommand(cli: Argv): Argv {
       if (opts.logfile) process.stderr.write(`log: ${opts.logfile}\n`);
       const events = opts.jsonEvents ? writeJsonEvents(opts.jsonEvents) : undefined;
       const { buildImage } = await import('../pipeline/pipeline.js');
-      const result = await buildImage(opts).catch((e: unknown) => {
+      // inside the namespace there is no loop device to be had: the disk is always assembled offline
+      const result = await buildImage(rootless.isRootlessBuild() ? { ...opts, offlineAssembly: true } : opts).catch((e: unknown) => {
         events?.error(e);
         // a bad input is said in full by its error; a failure's details (hook output) are in the log
         if (!(isTsdibError(e) && e.isBadInput)) {

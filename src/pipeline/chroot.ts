@@ -11,6 +11,7 @@ import { run } from '../host/exec.js';
 import { bindMount, isMounted, mountAt } from '../host/mount.js';
 import { killProcessesUnder } from '../host/processes.js';
 import type { ReleaseHandle, ReleaseStack } from '../host/release-stack.js';
+import { bindSystemTrees } from '../host/userns/namespace-mounts.js';
 
 export const IN_TARGET_HOOKS = '/tmp/in_target.d';
 
@@ -33,7 +34,7 @@ async function exists(path: string): Promise<boolean> {
  * Prepares `root` for chrooted hooks. `aptCache` is bound at /var/cache/apt/archives when the
  * tree has apt.
  */
-export async function enterChroot(release: ReleaseStack, root: string, opts: { hooksPath: string; aptCache?: string }): Promise<ChrootSession> {
+export async function enterChroot(release: ReleaseStack, root: string, opts: { hooksPath: string; aptCache?: string; userNamespace?: boolean }): Promise<ChrootSession> {
   const handles: ReleaseHandle[] = [];
   const keep = (h: ReleaseHandle) => handles.push(h);
   const session: ChrootSession = {
@@ -45,11 +46,16 @@ export async function enterChroot(release: ReleaseStack, root: string, opts: { h
   try {
     for (const d of ['proc', 'sys', 'dev', 'tmp']) await mkdir(join(root, d), { recursive: true });
     keep((await mountAt(release, 'proc', join(root, 'proc'), { type: 'proc' })).handle);
-    keep((await mountAt(release, 'sysfs', join(root, 'sys'), { type: 'sysfs', options: ['ro'] })).handle);
-    keep((await bindMount(release, '/dev', join(root, 'dev'))).handle);
-    // private: the devpts mounted below must not propagate onto the host's /dev/pts
-    await run('mount', ['--make-private', join(root, 'dev')], { step: 'mount' });
-    keep((await mountAt(release, 'devpts', join(root, 'dev', 'pts'), { type: 'devpts', options: ['gid=5', 'mode=620', 'ptmxmode=666'] })).handle);
+    if (opts.userNamespace) {
+      // a user namespace may not mount a fresh sysfs, nor bind /dev or /sys without their submounts
+      for (const h of await bindSystemTrees(release, root)) keep(h);
+    } else {
+      keep((await mountAt(release, 'sysfs', join(root, 'sys'), { type: 'sysfs', options: ['ro'] })).handle);
+      keep((await bindMount(release, '/dev', join(root, 'dev'))).handle);
+      // private: the devpts mounted below must not propagate onto the host's /dev/pts
+      await run('mount', ['--make-private', join(root, 'dev')], { step: 'mount' });
+      keep((await mountAt(release, 'devpts', join(root, 'dev', 'pts'), { type: 'devpts', options: ['gid=5', 'mode=620', 'ptmxmode=666'] })).handle);
+    }
 
     const inTarget = join(root, IN_TARGET_HOOKS);
     await mkdir(inTarget, { recursive: true });

@@ -14,12 +14,20 @@ const ELEMENTS_NEEDING_A_DEVICE: Readonly<Record<string, string>> = {
 };
 
 /** Throws CONFIG_INVALID (exit 2) naming every reason this build cannot be assembled offline. */
-export function checkOfflineAssembly(plan: Pick<Plan, 'elements' | 'blockDeviceConfig'>, graph: Pick<BlockDeviceGraph, 'nodes'>, rootFsType: string): void {
+export function checkOfflineAssembly(plan: Pick<Plan, 'elements' | 'blockDeviceConfig'>, graph: Pick<BlockDeviceGraph, 'nodes'>, rootFsType: string, opts: { rootless?: boolean } = {}): void {
   const problems = [
     ...plan.elements.flatMap((e) => (ELEMENTS_NEEDING_A_DEVICE[e.name] ? [`element ${e.name}: ${ELEMENTS_NEEDING_A_DEVICE[e.name]}`] : [])),
     ...offlineAssemblyProblems(graph, rootFsType).map((p) => `${plan.blockDeviceConfig.description}: ${p}`),
   ];
   if (problems.length === 0) return;
+  const details = problems.length > 1 ? { details: problems } : {};
+  if (opts.rootless) {
+    // a build as an ordinary user has no other way to write the disk (docs/rootless.md)
+    throw configInvalid(`rootless build: this image cannot be written without a block device, and a user namespace has none: ${problems.length === 1 ? problems[0] : `${problems.length} reasons`}`, {
+      ...details,
+      hint: 'build it as root (sudo -E tsdib …), or choose a layout of ext2/3/4, vfat, btrfs and swap on partitions (e.g. block-device-mbr, block-device-gpt)',
+    });
+  }
   throw configInvalid(`--offline-assembly: this image cannot be written without a block device: ${problems.length === 1 ? problems[0] : `${problems.length} reasons`}`, {
     ...(problems.length > 1 ? { details: problems } : {}),
     hint: 'build without --offline-assembly (as root, on loop devices), or choose a layout of ext2/3/4, vfat, btrfs and swap on partitions (e.g. block-device-mbr, block-device-gpt)',

@@ -18,7 +18,8 @@ import { checkDebootstrapRelease, checkUnsupportedDibElements, isBuiltin } from 
 import { checkDistroSettings } from './distro-check.js';
 import { checkElementFiles } from './element-files-check.js';
 import { checkOfflineAssembly } from './offline-check.js';
-import { checkRunsAsRoot } from './host-user.js';
+import { checkBuildUser } from './host-user.js';
+import { isRootlessBuild } from '../host/userns/rootless-build.js';
 import type { BuildInput, HookedBuild, PlannedBuild, SizedBuild, WorkspaceBuild } from './context.js';
 import { imageCacheDir } from './cache/cache-store.js';
 import { dibArch, hookEnvironment, workspaceMinTmpfsGB, workspaceNoTmpfs } from './hook-environment.js';
@@ -41,7 +42,7 @@ import { createWorkspace } from './workspace.js';
  */
 export async function planBuild(input: BuildInput): Promise<PlannedBuild> {
   const bad = new BadInputs();
-  bad.sync(() => checkRunsAsRoot());
+  await bad.check(() => checkBuildUser());
   const plan = await bad.check(() => makePlan({ ...input.opts, env: input.hostEnv, ...(input.builtinDir ? { builtinDir: input.builtinDir } : {}) }));
   let graph: BlockDeviceGraph | undefined;
   if (plan) {
@@ -55,7 +56,7 @@ export async function planBuild(input: BuildInput): Promise<PlannedBuild> {
     const params = { ...rootFsParams(input), ...explicitImageSize(input), forBuild: true };
     graph = await bad.check(() => loadBlockDeviceConfig(plan.blockDeviceConfig.text, plan.blockDeviceConfig.description, params));
     const loaded = graph;
-    if (input.opts.offlineAssembly && loaded) bad.sync(() => checkOfflineAssembly(plan, loaded, params.rootFsType));
+    if (input.opts.offlineAssembly && loaded) bad.sync(() => checkOfflineAssembly(plan, loaded, params.rootFsType, { rootless: isRootlessBuild(input.hostEnv) }));
   }
   // the rest of the input (DIB_* numbers, outputs, where the build writes)
   await checkBuildInputs(input, bad);

@@ -8,6 +8,7 @@ import { blockDeviceFailed, noOperatingSystem } from '../errors.js';
 import { PHASE_CONTRACT, type Phase } from '../elements/phases.js';
 import type { HookedBuild, HookStage } from './context.js';
 import { enterChroot, IN_TARGET_HOOKS, type ChrootSession } from './chroot.js';
+import { isRootlessBuild } from '../host/userns/rootless-build.js';
 import { breakPhaseName, checkBreak } from './dib-compat-break.js';
 import { hooksManageAptCache } from './dib-compat-mounts.js';
 import { useHostResolvConf } from './resolv-conf.js';
@@ -104,7 +105,7 @@ export async function enterBuildChroot(build: HookedBuild, opts: { useHostResolv
     aptCache = join(ws.dir, 'apt-archives');
     await seedAptArchives(aptCacheDir, aptCache);
   }
-  const session = await enterChroot(build.release, ws.mountPath, { hooksPath: ws.hooksPath, ...(aptCache ? { aptCache } : {}) });
+  const session = await enterChroot(build.release, ws.mountPath, { hooksPath: ws.hooksPath, ...(aptCache ? { aptCache } : {}), userNamespace: isRootlessBuild(build.hostEnv) });
   return { session, aptCacheDir };
 }
 

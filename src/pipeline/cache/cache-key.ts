@@ -174,13 +174,16 @@ export interface KeyInputsRequest {
   packages: readonly string[];
   skipBase: boolean;
   clearEnv: boolean;
+  /** Built in a user namespace (no device nodes in the tree): such a tree never replaces a root build's. */
+  rootless?: boolean;
 }
 
 export async function cacheKeyInputs(req: KeyInputsRequest): Promise<CacheKeyInputs> {
   return {
     version: CACHE_KEY_VERSION,
     tool: await toolIdentity(RUNNER_CODE_DIRS),
-    flags: { '-p': req.packages.join(','), '-n': String(req.skipBase), '-c': String(req.clearEnv) },
+    // rootless only when set: the keys of root builds stay what they were
+    flags: { '-p': req.packages.join(','), '-n': String(req.skipBase), '-c': String(req.clearEnv), ...(req.rootless ? { rootless: 'true' } : {}) },
     elements: await hashElements(req.elements),
     env: await keyEnvironment(req.env, await referencedVariables([...req.elements.map((e) => e.path), dibLibDir()], SNAPSHOT_SKIPPED)),
   };

@@ -21,6 +21,7 @@
  * installed (TSDIB_PHASE_CACHE_COMPRESS=none for plain tar). Each build keeps the newest
  * TSDIB_PHASE_CACHE_KEEP (default 3) entries of its element set.
  */
+import { isRootlessBuild } from '../../host/userns/rootless-build.js';
 import { createHash } from 'node:crypto';
 import { mkdir, readdir, readFile, rename, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -110,7 +111,7 @@ export async function lookUpPhaseCache(build: HookedBuild): Promise<PhaseCacheSt
     return undefined;
   }
   const dir = phaseCacheDir(build.imageCache);
-  const inputs = await cacheKeyInputs({ elements: plan.elements, env: build.env, packages: opts.packages, skipBase: opts.skipBase, clearEnv: opts.clearEnv });
+  const inputs = await cacheKeyInputs({ elements: plan.elements, env: build.env, packages: opts.packages, skipBase: opts.skipBase, clearEnv: opts.clearEnv, rootless: isRootlessBuild(build.hostEnv) });
   const key = cacheKey(inputs);
   const { group, label } = cacheGroup(opts);
   const state: PhaseCacheState = { dir, key, inputs, group, label };

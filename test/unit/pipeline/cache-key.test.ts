@@ -205,4 +205,12 @@ describe('describeKeyDifferences', () => {
   it('is empty for equal inputs', async () => {
     expect(describeKeyDifferences(await cacheKeyInputs(request()), await cacheKeyInputs(request()))).toEqual([]);
   });
+
+  it('gives a rootless build (a tree without device nodes) its own key, and leaves the root key as it was', async () => {
+    const root = await keyOf();
+    expect(await keyOf({ rootless: false })).toBe(root);
+    expect(await keyOf({ rootless: true })).not.toBe(root);
+    const diff = describeKeyDifferences(await cacheKeyInputs(request()), await cacheKeyInputs(request({ rootless: true })));
+    expect(diff.join('\n')).toContain('rootless');
+  });
 });
