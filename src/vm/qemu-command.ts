@@ -2,7 +2,7 @@
  * The qemu command line of a VM, built from what the user asked for. Pure: the session decides
  * where the files are, this only says how qemu is told about them.
  */
-import type { Accelerator } from './accelerator.js';
+import { KVM_CPU, type Accelerator } from './accelerator.js';
 import type { Firmware } from './firmware.js';
 
 export interface QemuMachine {
@@ -30,7 +30,7 @@ export interface QemuMachine {
 export function qemuArguments(m: QemuMachine): string[] {
   const args = [
     '-accel', m.accelerator.accel,
-    ...(m.accelerator.accel === 'kvm' ? ['-cpu', 'host'] : []),
+    ...(m.accelerator.accel === 'kvm' ? KVM_CPU : []),
     '-m', String(m.memoryMiB),
     '-smp', String(m.cpus),
     '-display', 'none',
