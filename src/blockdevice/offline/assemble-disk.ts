@@ -103,7 +103,7 @@ export async function populateOfflineDisk(disk: OfflineDisk, tree: string, opts:
   await mkdir(aside);
   await mkdir(scratchDir);
   const mounted = disk.filesystems.flatMap((f) => (f.mountPoint && f.mountPoint !== 'none' ? [f.mountPoint] : []));
-  const split = await splitTree(tree, mounted, aside);
+  const split = await splitTree(tree, mounted, aside, opts.sourceDateEpoch !== undefined ? { epoch: opts.sourceDateEpoch } : {});
   try {
     for (const fs of disk.filesystems) {
       const source = fs.mountPoint && fs.mountPoint !== 'none' ? split.sources.get(fs.mountPoint) : undefined;

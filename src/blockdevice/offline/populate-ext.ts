@@ -5,11 +5,14 @@
  * nodes, FIFOs, symlinks and sparse files; it keeps whole-second times only). mke2fs takes the last
  * `-E` alone, so the mkfs node's `-E` options are merged with the offset. mke2fs gives the root
  * directory its own mode, owner and times; debugfs then sets those of SOURCE, as `cp -a` into the
- * mounted filesystem does on the loop path.
+ * mounted filesystem does on the loop path. The order entries are added in is mke2fs's (scandir,
+ * alphasort), not the source directory's: a tmpfs and an ext4 copy of one tree give the same bytes.
+ * With SOURCE_DATE_EPOCH the times mke2fs copies from the host are pinned afterwards (ext-inode-times.ts).
  */
 import { stat } from 'node:fs/promises';
 import { run } from '../../host/exec.js';
 import { mkfsCommand, type FilesystemSpec } from '../filesystems.js';
+import { pinExtInodeTimes } from './ext-inode-times.js';
 import type { FilesystemPopulator } from './populator.js';
 
 /** The `-E` options of an opts list (`-E a,b`, `-Ea`), and the list without them. */
@@ -51,12 +54,15 @@ export async function rootInodeCommands(source: string): Promise<string> {
 }
 
 export const extPopulator: FilesystemPopulator = {
-  hostCommands: ['mkfs.ext4', 'debugfs'],
+  hostCommands: ['mkfs.ext4', 'debugfs', 'dumpe2fs'],
   async populate(fs, source, ctx) {
-    // mke2fs 1.47.0 reads no SOURCE_DATE_EPOCH; this pins its superblock, inode and lost+found times
-    const env = ctx.sourceDateEpoch === undefined ? {} : { env: { E2FSPROGS_FAKE_TIME: String(ctx.sourceDateEpoch) } };
-    await run('mkfs', extMkfsArgs(fs.spec, ctx.image, fs.offset, fs.size, source), { step: `mkfs ${fs.spec.type} -d`, ...env });
+    // mke2fs 1.47.0 reads no SOURCE_DATE_EPOCH; E2FSPROGS_FAKE_TIME pins its superblock, inode and
+    // lost+found times. LC_ALL=C: -d adds each directory's entries in scandir(alphasort) order, which
+    // is strcoll's, so the host's locale would otherwise decide the inode numbers
+    const env = { LC_ALL: 'C', ...(ctx.sourceDateEpoch === undefined ? {} : { E2FSPROGS_FAKE_TIME: String(ctx.sourceDateEpoch) }) };
+    await run('mkfs', extMkfsArgs(fs.spec, ctx.image, fs.offset, fs.size, source), { step: `mkfs ${fs.spec.type} -d`, env });
     if (source === undefined) return;
     await run('debugfs', ['-w', '-f', '-', `${ctx.image}?offset=${fs.offset}`], { step: 'debugfs', input: `${await rootInodeCommands(source)}\n` });
+    if (ctx.sourceDateEpoch !== undefined) await pinExtInodeTimes(ctx.image, fs.offset, source, ctx.sourceDateEpoch);
   },
 };

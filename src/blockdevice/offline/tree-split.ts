@@ -3,7 +3,10 @@
  * mount point below `/` are moved aside (a rename, deepest mount point first) and an empty
  * directory is left in their place in the parent filesystem, as the loop path's mount points are
  * (made with mkdir, mode 0755). The parent directory keeps its times, as it does on the loop path
- * (where `cp -a` sets them). `restore()` moves everything back.
+ * (where `cp -a` sets them). `restore()` moves everything back. With `epoch` (SOURCE_DATE_EPOCH)
+ * the directories made here (the empty mount points, and a missing mount point with its missing
+ * parents) get it as their times, and the existing directory they were made in keeps its own:
+ * otherwise they carry the build's moment into the parent filesystem.
  */
 import { lstat, mkdir, rename, rmdir, utimes } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
@@ -28,7 +31,10 @@ export function treePath(tree: string, mountPoint: string): string {
  * `aside` must be an empty directory on the same filesystem as `tree` (renames, not copies).
  * `mountPoints` are absolute; `/` need not be among them.
  */
-export async function splitTree(tree: string, mountPoints: readonly string[], aside: string): Promise<SplitTree> {
+export async function splitTree(tree: string, mountPoints: readonly string[], aside: string, opts: { epoch?: number } = {}): Promise<SplitTree> {
+  const pin = async (dirs: readonly string[]) => {
+    if (opts.epoch !== undefined) for (const d of dirs) await utimes(d, opts.epoch, opts.epoch);
+  };
   const inner = [...new Set(mountPoints.filter((m) => m !== '/'))].sort((a, b) => depth(b) - depth(a) || (a < b ? 1 : a > b ? -1 : 0));
   const moved: Array<{ mountPoint: string; from: string; to: string }> = [];
   const sources = new Map<string, string>([['/', tree]]);
@@ -53,10 +59,18 @@ export async function splitTree(tree: string, mountPoints: readonly string[], as
           await rename(from, to);
           moved.push({ mountPoint: mp, from, to });
           await mkdir(from, { mode: 0o755 });
+          await pin([from]);
         });
       } else {
         await mkdir(to);
-        await mkdir(from, { recursive: true, mode: 0o755 });
+        await pin([to]);
+        const existing = await nearestExisting(from);
+        await keepingTimesOf(existing, async () => {
+          await mkdir(from, { recursive: true, mode: 0o755 });
+          const made: string[] = [];
+          for (let d = from; d !== existing; d = dirname(d)) made.push(d);
+          await pin(made);
+        });
       }
       sources.set(mp, to);
     }
@@ -65,6 +79,13 @@ export async function splitTree(tree: string, mountPoints: readonly string[], as
     throw e;
   }
   return { sources, restore };
+}
+
+/** `path` or its nearest ancestor that exists. */
+async function nearestExisting(path: string): Promise<string> {
+  let d = path;
+  while (!(await lstat(d).then(() => true, () => false))) d = dirname(d);
+  return d;
 }
 
 /** Runs `fn`, then gives `dir` back the access and modification times it had before. */

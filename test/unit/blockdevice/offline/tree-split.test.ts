@@ -58,6 +58,15 @@ describe('splitTree', () => {
     expect(lstatSync(join(tree, 'srv/data')).isDirectory()).toBe(true);
   });
 
+  it('with an epoch, gives the directories it makes the epoch as times and the existing parent keeps its own', async () => {
+    const { tree, aside } = workspace();
+    const split = await splitTree(tree, ['/boot/efi', '/srv/data'], aside, { epoch: 1500 });
+    for (const made of ['boot/efi', 'srv', 'srv/data']) expect(statSync(join(tree, made)).mtimeMs, made).toBe(1_500_000);
+    expect(statSync(split.sources.get('/srv/data')!).mtimeMs).toBe(1_500_000);
+    expect(statSync(join(tree, 'boot')).mtimeMs).toBe(1_000_000);
+    expect(statSync(tree).mtimeMs).toBe(2_000_000);
+  });
+
   it('refuses a mount point that is a symbolic link in the tree, and leaves the tree as it was', async () => {
     const { tree, aside } = workspace();
     symlinkSync('/elsewhere', join(tree, 'var'));
