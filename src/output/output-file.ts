@@ -11,6 +11,11 @@ export function tempName(finalPath: string): string {
   return `${finalPath}.tmp-${process.pid}`;
 }
 
+/** The final path of a temp name made by `tempName` (a path without the suffix is returned as is). */
+export function finalName(tempPath: string): string {
+  return tempPath.replace(/\.tmp-\d+$/, '');
+}
+
 /** Opens a new file for writing; fails if it exists (the caller picked a fresh temp name). */
 export function createNew(path: string): number {
   return openSync(path, 'wx', 0o644);

@@ -1,11 +1,14 @@
 /**
  * A `-t` type written by `qemu-img convert -f raw -O FORMAT [-c] [-o OPTIONS] RAW DEST`. The writer
  * is made for one output with its options already chosen and checked by qemu-img itself
- * (qemu-img-probe.ts), so `checkOptions` has nothing left to check.
+ * (qemu-img-probe.ts), so `checkOptions` has nothing left to check. A vmdk's embedded descriptor
+ * is rewritten afterwards (vmdk-descriptor.ts): final file name, and a derived CID when seeded.
  */
 import { outputFailed } from '../errors.js';
 import { run } from '../host/exec.js';
 import { formatQemuOptions, type QemuImgFormat } from './qemu-img-formats.js';
+import { finalName } from './output-file.js';
+import { pinVmdkDescriptor, vmdkChange } from './vmdk-descriptor.js';
 import type { WholeWriter } from './writer.js';
 
 /** The options qemu-img gets: the format's defaults, then the user's keys for this format. */
@@ -43,6 +46,7 @@ export function qemuImgWriter(type: string, spec: QemuImgFormat, options: Readon
         step: `qemu-img convert ${type}`,
         hint: 'qemu-img comes with qemu-utils',
       });
+      if (spec.format === 'vmdk') await pinVmdkDescriptor(dest, vmdkChange(finalName(dest), opts));
     },
   };
 }
