@@ -39,6 +39,8 @@ export function normaliseVolumeId(text: string): string | undefined {
 /** Formats `target` (device, file, or with `offset` a region of a file) as vfat. */
 export async function formatVfat(target: string, opts: FormatVfatOptions = {}): Promise<void> {
   const args: string[] = [];
+  // before -i: mkfs.fat 4.2 sets its constant volume id (1234-ABCD) when it reads --invariant
+  if (opts.invariant) args.push('--invariant');
   if (opts.fatSize !== undefined) args.push('-F', String(opts.fatSize));
   if (opts.label !== undefined) {
     if (Buffer.byteLength(opts.label, 'latin1') > FAT_LABEL_MAX || opts.label === '') {
@@ -51,7 +53,6 @@ export async function formatVfat(target: string, opts: FormatVfatOptions = {}): 
     if (!id) throw configInvalid(`vfat volume id "${opts.volumeId}" is not 8 hex digits such as ABCD-1234`);
     args.push('-i', id);
   }
-  if (opts.invariant) args.push('--invariant');
   if (opts.offset !== undefined) {
     if (!Number.isSafeInteger(opts.offset) || opts.offset < 0 || opts.offset % MKFS_SECTOR !== 0) {
       throw configInvalid(`vfat offset ${opts.offset} is not a multiple of ${MKFS_SECTOR} bytes`);

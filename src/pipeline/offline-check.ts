@@ -13,12 +13,17 @@ const ELEMENTS_NEEDING_A_DEVICE: Readonly<Record<string, string>> = {
   'zfs-root': 'its root is a ZFS pool, made by the zfs daemon on a block device and mounted while finalise.d runs',
 };
 
-/** Throws CONFIG_INVALID (exit 2) naming every reason this build cannot be assembled offline. */
-export function checkOfflineAssembly(plan: Pick<Plan, 'elements' | 'blockDeviceConfig'>, graph: Pick<BlockDeviceGraph, 'nodes'>, rootFsType: string, opts: { rootless?: boolean } = {}): void {
-  const problems = [
+/** Every reason this build cannot be assembled offline (empty when it can), one line each. */
+export function offlineAssemblyBlockers(plan: Pick<Plan, 'elements' | 'blockDeviceConfig'>, graph: Pick<BlockDeviceGraph, 'nodes'>, rootFsType: string): string[] {
+  return [
     ...plan.elements.flatMap((e) => (ELEMENTS_NEEDING_A_DEVICE[e.name] ? [`element ${e.name}: ${ELEMENTS_NEEDING_A_DEVICE[e.name]}`] : [])),
     ...offlineAssemblyProblems(graph, rootFsType).map((p) => `${plan.blockDeviceConfig.description}: ${p}`),
   ];
+}
+
+/** Throws CONFIG_INVALID (exit 2) naming every reason this build cannot be assembled offline. */
+export function checkOfflineAssembly(plan: Pick<Plan, 'elements' | 'blockDeviceConfig'>, graph: Pick<BlockDeviceGraph, 'nodes'>, rootFsType: string, opts: { rootless?: boolean } = {}): void {
+  const problems = offlineAssemblyBlockers(plan, graph, rootFsType);
   if (problems.length === 0) return;
   const details = problems.length > 1 ? { details: problems } : {};
   if (opts.rootless) {

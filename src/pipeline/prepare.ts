@@ -17,7 +17,8 @@ import { checkBuildInputs } from './check-inputs.js';
 import { checkDebootstrapRelease, checkUnsupportedDibElements, isBuiltin } from './dib-tree-checks.js';
 import { checkDistroSettings } from './distro-check.js';
 import { checkElementFiles } from './element-files-check.js';
-import { checkOfflineAssembly } from './offline-check.js';
+import { checkOfflineAssembly, offlineAssemblyBlockers } from './offline-check.js';
+import { chooseAssembly } from '../reproducible/assembly-choice.js';
 import { checkBuildUser } from './host-user.js';
 import { isRootlessBuild } from '../host/userns/rootless-build.js';
 import type { BuildInput, HookedBuild, PlannedBuild, SizedBuild, WorkspaceBuild } from './context.js';
@@ -45,6 +46,7 @@ export async function planBuild(input: BuildInput): Promise<PlannedBuild> {
   await bad.check(() => checkBuildUser());
   const plan = await bad.check(() => makePlan({ ...input.opts, env: input.hostEnv, ...(input.builtinDir ? { builtinDir: input.builtinDir } : {}) }));
   let graph: BlockDeviceGraph | undefined;
+  let offlineAssembly = input.opts.offlineAssembly;
   if (plan) {
     for (const w of plan.warnings) log.warn(w);
     log.info(`elements: ${plan.elements.map((e) => e.name).join(' ')}`);
@@ -57,6 +59,12 @@ export async function planBuild(input: BuildInput): Promise<PlannedBuild> {
     graph = await bad.check(() => loadBlockDeviceConfig(plan.blockDeviceConfig.text, plan.blockDeviceConfig.description, params));
     const loaded = graph;
     if (input.opts.offlineAssembly && loaded) bad.sync(() => checkOfflineAssembly(plan, loaded, params.rootFsType, { rootless: isRootlessBuild(input.hostEnv) }));
+    // SOURCE_DATE_EPOCH implies offline assembly where the image allows it (reproducible/assembly-choice.ts)
+    if (loaded && !input.opts.offlineAssembly) {
+      const choice = chooseAssembly(input.opts, input.hostEnv, () => offlineAssemblyBlockers(plan, loaded, params.rootFsType));
+      if (choice.log) log[choice.log.level](choice.log.message);
+      offlineAssembly = choice.offlineAssembly;
+    }
   }
   // the rest of the input (DIB_* numbers, outputs, where the build writes)
   await checkBuildInputs(input, bad);
@@ -64,9 +72,10 @@ export async function planBuild(input: BuildInput): Promise<PlannedBuild> {
   if (plan && bad.count === 0) await bad.check(() => checkDistroSettings(input, plan));
   // the plan and the graph are undefined only when their check collected a problem
   const checked = bad.valuesOrThrow({ plan, graph });
+  // the plan key is of the flags as given (as `tsdib plan` computes it); SOURCE_DATE_EPOCH decides the rest
   const planKey = await computePlanKey(input.opts, checked.plan, input.hostEnv);
   log.info(`plan key: ${planKey}`);
-  return { ...input, ...checked, planKey };
+  return { ...input, opts: { ...input.opts, offlineAssembly }, ...checked, planKey };
 }
 
 /** The block-device params of the disk both backends make: the workspace's dirs, the image size and the root filesystem settings. */

@@ -3,7 +3,8 @@
  * what a build leaves that differs between two builds of the same packages is removed or pinned
  * (docs/reproducible.md), then every time stamp newer than the epoch is clamped to it.
  */
-import { lstat, lutimes, readdir, readFile, rm, truncate, writeFile } from 'node:fs/promises';
+import { lstat, readdir, readFile, rm, truncate, writeFile } from 'node:fs/promises';
+import { clampTimes } from '../reproducible/clamp-times.js';
 import { join } from 'node:path';
 
 /** Files whose content is random or the build's moment, removed (systemd, ldconfig, apt, dpkg and debconf remake them). */
@@ -37,22 +38,6 @@ export function pinShadowDays(shadow: string, epoch: number): string {
       return f.join(':');
     })
     .join('\n');
-}
-
-/** Sets atime and mtime of everything under `dir` (and `dir`) that is newer than `epoch` to it; symlinks themselves, never their targets. */
-export async function clampTimes(dir: string, epoch: number): Promise<void> {
-  const st = await lstat(dir);
-  for (const e of await readdir(dir, { withFileTypes: true })) {
-    const p = join(dir, e.name);
-    if (e.isDirectory()) await clampTimes(p, epoch);
-    else await clampOne(p, epoch);
-  }
-  if (st.mtimeMs / 1000 > epoch || st.atimeMs / 1000 > epoch) await lutimes(dir, Math.min(st.atimeMs / 1000, epoch), Math.min(st.mtimeMs / 1000, epoch));
-}
-
-async function clampOne(p: string, epoch: number): Promise<void> {
-  const st = await lstat(p);
-  if (st.mtimeMs / 1000 > epoch || st.atimeMs / 1000 > epoch) await lutimes(p, Math.min(st.atimeMs / 1000, epoch), Math.min(st.mtimeMs / 1000, epoch));
 }
 
 export async function normaliseTree(root: string, epoch: number): Promise<void> {
