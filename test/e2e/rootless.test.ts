@@ -1,0 +1,190 @@
+// Rootless builds (docs/rootless.md) end to end, as a NEW ordinary user made here with useradd: own
+// group, a subordinate uid/gid range, not in the disk group, no sudo. The user gets their own clone
+// of this checkout (git clone, node_modules linked, dist built by the user) and runs
+// `tsdib debian vm -t qcow2` from it. While the build runs the host is sampled every 0.5 s: no loop
+// device and no mount below the build's scratch directory or the user's home may ever appear. The
+// qcow2 belongs to the user, who boots it to `login:` once per firmware, SeaBIOS and OVMF
+// (`tsdib boot --expect login:`). A fault case interrupts a second build (SIGINT) while its image chroot is
+// up: exit 130, no process of the user, no mount, no loop device, no temp dir, no output. The user
+// is removed afterwards.
+//
+// The user's DIB_IMAGE_CACHE is ROOTLESS_CACHE, kept between runs and handed to each new user
+// (chown): a rootless tree has its own phase-cache key, so its snapshot is reused by the next run and
+// never mixes with root's. A cold one is seeded from the suite's cache with what is safe to share:
+// the base-tree tarballs with their key files (the hook checks them) and apt's .deb files (apt
+// checks each against the signed index).
+import { type ChildProcess, execFileSync } from 'node:child_process';
+import { cpSync, existsSync, mkdirSync, readdirSync, statSync, symlinkSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { REPO_ROOT } from '../helpers/cli.js';
+import { hasCommand, isRoot, skipUnless } from '../helpers/resources.js';
+import { createTestUser, processesOf, removeTestUser, runAsUser, spawnAsUser, type TestUser } from '../helpers/test-user.js';
+import { E2E_CACHE, tail } from './helpers/build.js';
+import { startHostSampler, type HostSample } from './helpers/host-sampler.js';
+import { e2eMissing } from './helpers/requirements.js';
+import { BOOT_TIMEOUT_MS } from './helpers/tsdib-boot.js';
+
+const ROOTLESS_CACHE = process.env['TSDIB_E2E_ROOTLESS_CACHE'] ?? '/var/tmp/tsdib-e2e-rootless-cache';
+const missing = e2eMissing() ?? (['useradd', 'usermod', 'userdel', 'setpriv', 'unshare', 'newuidmap', 'newgidmap', 'git'].every(hasCommand) ? undefined : 'needs useradd/usermod/userdel, setpriv, unshare, uidmap (newuidmap, newgidmap) and git');
+const skip = skipUnless(isRoot && missing === undefined, 'e2e rootless build', missing ?? '');
+
+interface UserBuild {
+  status: number;
+  output: string;
+  seconds: number;
+  /** The inner build's workspace, from its log. */
+  workspace: string | undefined;
+  samples: HostSample[];
+}
+
+/** `tsdib ARGS…` from the user's clone, as the user (host sampled meanwhile); SIGINT once the output matches `interruptWhen`. */
+async function tsdibAsUser(user: TestUser, clone: string, args: string[], opts: { interruptWhen?: RegExp; timeoutMs?: number } = {}): Promise<UserBuild> {
+  const sampler = startHostSampler(500);
+  const t0 = performance.now();
+  const child: ChildProcess = spawnAsUser(user, process.execPath, [join(clone, 'dist/cli/main.js'), ...args], { cwd: clone, env: { DIB_IMAGE_CACHE: ROOTLESS_CACHE } });
+  let output = '';
+  let signalled = false;
+  const onData = (c: Buffer) => {
+    output += c.toString('utf8');
+    if (opts.interruptWhen && !signalled && opts.interruptWhen.test(output)) {
+      signalled = true;
+      // setpriv execs node: this is the outer tsdib
+      child.kill('SIGINT');
+    }
+  };
+  child.stdout!.on('data', onData);
+  child.stderr!.on('data', onData);
+  const timer = setTimeout(() => child.kill('SIGTERM'), opts.timeoutMs ?? 30 * 60_000);
+  const status = await new Promise<number>((r) => child.on('exit', (code, signal) => r(code ?? (signal ? 128 : -1))));
+  clearTimeout(timer);
+  const samples = await sampler.stop();
+  return { status, output, seconds: (performance.now() - t0) / 1000, workspace: /workspace (\/\S+) \(/.exec(output)?.[1], samples };
+}
+
+/** Every loop device backed by a file below `dirs`, and every mount below them, in any sample. */
+function hostSaw(samples: readonly HostSample[], dirs: readonly string[]): { loops: string[]; mounts: string[] } {
+  const inside = (p: string) => dirs.some((d) => p === d || p.startsWith(`${d}/`));
+  const loops = new Set<string>();
+  const mounts = new Set<string>();
+  for (const s of samples) {
+    for (const l of s.loops) if (inside(l.backFile)) loops.add(`${l.name} → ${l.backFile}`);
+    for (const m of s.mounts) if (inside(m.mountPoint)) mounts.add(`${m.source} on ${m.mountPoint} (${m.fsType})`);
+  }
+  return { loops: [...loops].sort(), mounts: [...mounts].sort() };
+}
+
+/** The user's cache: kept between runs, seeded once from the suite's cache, handed to this user. */
+function prepareCache(user: TestUser): void {
+  mkdirSync(join(ROOTLESS_CACHE, 'rootfs'), { recursive: true });
+  const rootfs = join(E2E_CACHE, 'rootfs');
+  for (const f of existsSync(rootfs) ? readdirSync(rootfs) : []) {
+    const to = join(ROOTLESS_CACHE, 'rootfs', f);
+    if (/\.tar(\.key)?$/.test(f) && !existsSync(to)) cpSync(join(rootfs, f), to, { preserveTimestamps: true });
+  }
+  const archives = join(E2E_CACHE, 'apt-archives');
+  if (existsSync(archives)) cpSync(archives, join(ROOTLESS_CACHE, 'apt-archives'), { recursive: true, force: false, filter: (src) => !src.includes('/partial') && !src.endsWith('.lock') });
+  execFileSync('chown', ['-R', `${user.uid}:${user.gid}`, ROOTLESS_CACHE]);
+  execFileSync('chmod', ['0700', ROOTLESS_CACHE]);
+}
+
+describe.skipIf(skip)('rootless: a new ordinary user builds `tsdib debian vm -t qcow2` from their own clone', () => {
+  let user: TestUser | undefined;
+  let clone: string;
+  let out: string;
+  let build: UserBuild;
+  let logDir: string;
+
+  beforeAll(() => {
+    user = createTestUser({ subordinateIds: true });
+    clone = join(user.home, 'tsdib');
+    execFileSync('git', ['clone', '--quiet', '--no-hardlinks', REPO_ROOT, clone]);
+    symlinkSync(join(REPO_ROOT, 'node_modules'), join(clone, 'node_modules'));
+    out = join(user.home, 'out');
+    mkdirSync(out);
+    logDir = join(user.home, 'logs');
+    mkdirSync(logDir);
+    execFileSync('chown', ['-R', `${user.uid}:${user.gid}`, user.home]);
+    prepareCache(user);
+  }, 5 * 60_000);
+
+  afterAll(() => {
+    // userdel --remove takes the home: clone, outputs, logs
+    removeTestUser(user);
+  });
+
+  it('the user is an ordinary one: own group, not in disk or sudo, with a subordinate range', () => {
+    const groups = runAsUser(user!, 'id', ['-nG']).stdout.trim().split(/\s+/);
+    expect(groups).toEqual([user!.name]);
+    expect(user!.subordinate?.count).toBe(65536);
+    expect(runAsUser(user!, 'id', ['-u']).stdout.trim()).toBe(String(user!.uid));
+  });
+
+  it('builds the clone (node scripts/build.mjs) as the user', () => {
+    const r = runAsUser(user!, process.execPath, ['scripts/build.mjs'], { cwd: clone, timeoutMs: 5 * 60_000 });
+    expect(r.status, `${r.stdout}${r.stderr}`).toBe(0);
+    expect(existsSync(join(clone, 'dist/cli/main.js'))).toBe(true);
+  }, 6 * 60_000);
+
+  describe('tsdib debian vm -t qcow2', () => {
+    let image: string;
+
+    beforeAll(async () => {
+      image = join(out, 'vm.qcow2');
+      build = await tsdibAsUser(user!, clone, ['debian', 'vm', '-t', 'qcow2', '-o', join(out, 'vm')]);
+      const steps = [...build.output.matchAll(/✔ (root\.d|install\.d|restore snapshot|block device|finalise\.d|assemble|disk outputs).*\(([\d.]+) s\)/g)].map((m) => `${m[1]} ${m[2]} s`);
+      process.stdout.write(`rootless: built in ${build.seconds.toFixed(0)} s (exit ${build.status}; ${steps.join(', ')}), ${build.samples.length} host samples\n`);
+    }, 31 * 60_000);
+
+    it('exits 0, says it runs in a user namespace, and writes a qcow2 that belongs to the user', () => {
+      expect(build.status, tail(build.output)).toBe(0);
+      expect(build.output).toMatch(/rootless build: root inside = you, ids 1–65536 inside = \d+–\d+/);
+      const st = statSync(image);
+      expect(st.size).toBeGreaterThan(50 * 1024 * 1024);
+      expect({ uid: st.uid, gid: st.gid }).toEqual({ uid: user!.uid, gid: user!.gid });
+      expect(execFileSync('qemu-img', ['check', image], { encoding: 'utf8' })).toMatch(/No errors were found/);
+    });
+
+    it('never had a loop device or a mount below its workspace or the home on the host, and left none, nor a temp dir or a process', () => {
+      expect(build.workspace, tail(build.output)).toMatch(/\/tsdib_rootless\.[^/]+\/tsdib_build\./);
+      expect(build.samples.length).toBeGreaterThan(10);
+      const scratch = join(build.workspace!, '..');
+      expect(hostSaw(build.samples, [scratch, user!.home])).toEqual({ loops: [], mounts: [] });
+      expect(existsSync(scratch)).toBe(false);
+      expect(processesOf(user!.uid)).toEqual([]);
+    });
+
+    // the user boots it too: `tsdib boot` and `tsdib test` need no root (qemu on an overlay in TMPDIR)
+    // the user boots it too: `tsdib boot` needs no root (qemu on an overlay in TMPDIR; `tsdib test` would need fusermount3)
+    it.each([
+      ['SeaBIOS', 'bios'],
+      ['OVMF (UEFI)', 'uefi'],
+    ])('boots to login: under %s (`tsdib boot --expect login:`, as the user)', async (name, firmware) => {
+      expect(build.status).toBe(0);
+      const r = await tsdibAsUser(user!, clone, ['boot', image, '--firmware', firmware, '--expect', 'login:', '--timeout', String(BOOT_TIMEOUT_MS / 1000), '--console-log', join(logDir, `console-${firmware}.log`)], { timeoutMs: BOOT_TIMEOUT_MS + 120_000 });
+      const took = /the console showed .* after ([\d.]+) s/.exec(r.output)?.[1] ?? r.seconds.toFixed(0);
+      process.stdout.write(`rootless: tsdib boot (${name}) exit ${r.status} after ${took} s\n`);
+      expect(r.status, tail(r.output, 30)).toBe(0);
+    }, BOOT_TIMEOUT_MS + 180_000);
+  });
+
+  describe('interrupted (SIGINT) while the image chroot is up', () => {
+    let fault: UserBuild;
+
+    beforeAll(async () => {
+      fault = await tsdibAsUser(user!, clone, ['debian', 'vm', '-t', 'qcow2', '-o', join(out, 'fault')], { interruptWhen: /✔ chroot \(image\)/ });
+      const stopped = /^.*✘.*$/m.exec(fault.output)?.[0] ?? '(no failed step in the log)';
+      process.stdout.write(`rootless, interrupted: exit ${fault.status} after ${fault.seconds.toFixed(0)} s; ${stopped.trim()}\n`);
+    }, 31 * 60_000);
+
+    it('exits 130 and leaves no process, mount, loop device, temp dir or output', async () => {
+      expect(fault.status, tail(fault.output)).toBe(130);
+      expect(fault.workspace, tail(fault.output)).toMatch(/\/tsdib_rootless\.[^/]+\/tsdib_build\./);
+      const scratch = join(fault.workspace!, '..');
+      expect(hostSaw(fault.samples, [scratch, user!.home])).toEqual({ loops: [], mounts: [] });
+      expect(existsSync(scratch)).toBe(false);
+      expect(processesOf(user!.uid)).toEqual([]);
+      expect(existsSync(join(out, 'fault.qcow2'))).toBe(false);
+    });
+  });
+});
