@@ -1,12 +1,12 @@
 // Rootless builds (docs/rootless.md) end to end, as a NEW ordinary user made here with useradd: own
 // group, a subordinate uid/gid range, not in the disk group, no sudo. The user gets their own clone
 // of this checkout (git clone, node_modules linked, dist built by the user) and runs
-// `tsdib debian vm -t qcow2` from it. While the build runs the host is sampled every 0.5 s: no loop
-// device and no mount below the build's scratch directory or the user's home may ever appear. The
-// qcow2 belongs to the user, who boots it to `login:` once per firmware, SeaBIOS and OVMF
-// (`tsdib boot --expect login:`). A fault case interrupts a second build (SIGINT) while its image chroot is
-// up: exit 130, no process of the user, no mount, no loop device, no temp dir, no output. The user
-// is removed afterwards.
+// `tsdib debian vm -t qcow2` from it, with vm's own layout and with a GPT config with separate /boot
+// and /boot/efi. While a build runs the host is sampled every 0.5 s: no loop device and no mount
+// below the build's scratch directory or the user's home may ever appear. Each qcow2 belongs to the
+// user, who boots it to `login:` once per firmware, SeaBIOS and OVMF (`tsdib boot --expect login:`).
+// A fault case interrupts another build (SIGINT) while its image chroot is up: exit 130, no process
+// of the user, no mount, no loop device, no temp dir, no output. The user is removed afterwards.
 //
 // The user's DIB_IMAGE_CACHE is ROOTLESS_CACHE, kept between runs and handed to each new user
 // (chown): a rootless tree has its own phase-cache key, so its snapshot is reused by the next run and
@@ -14,7 +14,8 @@
 // the base-tree tarballs with their key files (the hook checks them) and apt's .deb files (apt
 // checks each against the signed index).
 import { type ChildProcess, execFileSync } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, readdirSync, statSync, symlinkSync } from 'node:fs';
+import { chownSync, cpSync, existsSync, mkdirSync, readdirSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { gptBootLayout } from '../fixtures/block-device/layouts.mjs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { REPO_ROOT } from '../helpers/cli.js';
@@ -28,6 +29,12 @@ import { BOOT_TIMEOUT_MS } from './helpers/tsdib-boot.js';
 const ROOTLESS_CACHE = process.env['TSDIB_E2E_ROOTLESS_CACHE'] ?? '/var/tmp/tsdib-e2e-rootless-cache';
 const missing = e2eMissing() ?? (['useradd', 'usermod', 'userdel', 'setpriv', 'unshare', 'newuidmap', 'newgidmap', 'git'].every(hasCommand) ? undefined : 'needs useradd/usermod/userdel, setpriv, unshare, uidmap (newuidmap, newgidmap) and git');
 const skip = skipUnless(isRoot && missing === undefined, 'e2e rootless build', missing ?? '');
+
+/** vm's own layout (block-device-mbr), and a GPT with ESP at /boot/efi, BIOS boot, /boot and root. */
+const LAYOUTS: Array<{ title: string; name: string; config: string | undefined }> = [
+  { title: "vm's own layout (MBR, ESP, one ext4 root)", name: 'vm', config: undefined },
+  { title: 'GPT with ESP at /boot/efi, BIOS boot, /boot and root', name: 'gpt-boot', config: gptBootLayout({ bootSize: '256MiB' }) },
+];
 
 interface UserBuild {
   status: number;
@@ -92,7 +99,6 @@ describe.skipIf(skip)('rootless: a new ordinary user builds `tsdib debian vm -t 
   let user: TestUser | undefined;
   let clone: string;
   let out: string;
-  let build: UserBuild;
   let logDir: string;
 
   beforeAll(() => {
@@ -126,14 +132,23 @@ describe.skipIf(skip)('rootless: a new ordinary user builds `tsdib debian vm -t 
     expect(existsSync(join(clone, 'dist/cli/main.js'))).toBe(true);
   }, 6 * 60_000);
 
-  describe('tsdib debian vm -t qcow2', () => {
+  describe.each(LAYOUTS)('tsdib debian vm -t qcow2, $title', ({ name, config }) => {
     let image: string;
+    let build: UserBuild;
 
     beforeAll(async () => {
-      image = join(out, 'vm.qcow2');
-      build = await tsdibAsUser(user!, clone, ['debian', 'vm', '-t', 'qcow2', '-o', join(out, 'vm')]);
+      image = join(out, `${name}.qcow2`);
+      const args = ['debian', 'vm', '-t', 'qcow2', '-o', join(out, name)];
+      if (config) {
+        const file = join(user!.home, `${name}.yaml`);
+        writeFileSync(file, config);
+        chownSync(file, user!.uid, user!.gid);
+        args.push('--block-device-config', file);
+      }
+      // the same tree for both layouts: the second build restores the first one's snapshot
+      build = await tsdibAsUser(user!, clone, args);
       const steps = [...build.output.matchAll(/✔ (root\.d|install\.d|restore snapshot|block device|finalise\.d|assemble|disk outputs).*\(([\d.]+) s\)/g)].map((m) => `${m[1]} ${m[2]} s`);
-      process.stdout.write(`rootless: built in ${build.seconds.toFixed(0)} s (exit ${build.status}; ${steps.join(', ')}), ${build.samples.length} host samples\n`);
+      process.stdout.write(`rootless ${name}: built in ${build.seconds.toFixed(0)} s (exit ${build.status}; ${steps.join(', ')}), ${build.samples.length} host samples\n`);
     }, 31 * 60_000);
 
     it('exits 0, says it runs in a user namespace, and writes a qcow2 that belongs to the user', () => {
@@ -159,11 +174,11 @@ describe.skipIf(skip)('rootless: a new ordinary user builds `tsdib debian vm -t 
     it.each([
       ['SeaBIOS', 'bios'],
       ['OVMF (UEFI)', 'uefi'],
-    ])('boots to login: under %s (`tsdib boot --expect login:`, as the user)', async (name, firmware) => {
+    ])('boots to login: under %s (`tsdib boot --expect login:`, as the user)', async (firmwareName, firmware) => {
       expect(build.status).toBe(0);
-      const r = await tsdibAsUser(user!, clone, ['boot', image, '--firmware', firmware, '--expect', 'login:', '--timeout', String(BOOT_TIMEOUT_MS / 1000), '--console-log', join(logDir, `console-${firmware}.log`)], { timeoutMs: BOOT_TIMEOUT_MS + 120_000 });
+      const r = await tsdibAsUser(user!, clone, ['boot', image, '--firmware', firmware, '--expect', 'login:', '--timeout', String(BOOT_TIMEOUT_MS / 1000), '--console-log', join(logDir, `console-${name}-${firmware}.log`)], { timeoutMs: BOOT_TIMEOUT_MS + 120_000 });
       const took = /the console showed .* after ([\d.]+) s/.exec(r.output)?.[1] ?? r.seconds.toFixed(0);
-      process.stdout.write(`rootless: tsdib boot (${name}) exit ${r.status} after ${took} s\n`);
+      process.stdout.write(`rootless ${name}: tsdib boot (${firmwareName}) exit ${r.status} after ${took} s\n`);
       expect(r.status, tail(r.output, 30)).toBe(0);
     }, BOOT_TIMEOUT_MS + 180_000);
   });
