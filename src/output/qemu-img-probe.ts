@@ -4,7 +4,8 @@
  * `qemu-img convert` command the output will run, on a 1 MiB raw image in a private temp directory.
  * A refusal becomes FLAG_INVALID (exit 2) carrying qemu-img's own message.
  */
-import { truncate, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm, truncate, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { isAbsolute, join, resolve } from 'node:path';
 import { flagInvalid, hostToolsMissing } from '../errors.js';
 import { commandExists } from '../host/doctor.js';
@@ -77,23 +78,26 @@ export function probeQemuImgConvert(type: string, spec: QemuImgFormat, options: 
 
 async function runProbe(type: string, args: string[], spec: QemuImgFormat, options: ReadonlyMap<string, string>, compress: boolean): Promise<void> {
   await requireQemuImg(`-t ${type}`);
-  const { withDir } = await import('tmp-promise');
-  await withDir(
-    async ({ path }) => {
-      const raw = join(path, 'probe.raw');
-      await writeFile(raw, '');
-      await truncate(raw, 1 << 20);
-      const r = await runResult('qemu-img', [...args, raw, join(path, `probe.${spec.extension}`)], { okExitCodes: [0, 1], step: 'qemu-img probe' });
-      if (r.exitCode === 0) return;
-      const said = lastLines(r.stderr || r.stdout, 1).replace(/^qemu-img: /, '').replace(`${join(path, `probe.${spec.extension}`)}: `, '');
-      const shown = options.size > 0 ? `--qemu-img-options ${formatQemuOptions(options)}` : 'the default options';
-      throw flagInvalid({
-        flag: '-t',
-        value: type,
-        problem: `qemu-img convert -O ${spec.format}${compress && spec.compressible ? ' -c' : ''} refused ${shown}: ${said}`,
-        hint: /compression/i.test(said) && compress ? 'compression is on by default for qcow2: add -u to turn it off' : `see \`qemu-img create -f ${spec.format} -o help\``,
-      });
-    },
-    { unsafeCleanup: true, prefix: 'tsdib-qemu-img-probe-' },
-  );
+  // not tmp-promise: importing it resolves TMPDIR at once and throws a bare ENOENT when TMPDIR does
+  // not exist; without a temp directory there is nothing to probe in, and checkWritePlaces reports
+  // TMPDIR / TMP_DIR in the same bad-input batch (exit 2)
+  const path = await mkdtemp(join(tmpdir(), 'tsdib-qemu-img-probe-')).catch(() => undefined);
+  if (path === undefined) return;
+  try {
+    const raw = join(path, 'probe.raw');
+    await writeFile(raw, '');
+    await truncate(raw, 1 << 20);
+    const r = await runResult('qemu-img', [...args, raw, join(path, `probe.${spec.extension}`)], { okExitCodes: [0, 1], step: 'qemu-img probe' });
+    if (r.exitCode === 0) return;
+    const said = lastLines(r.stderr || r.stdout, 1).replace(/^qemu-img: /, '').replace(`${join(path, `probe.${spec.extension}`)}: `, '');
+    const shown = options.size > 0 ? `--qemu-img-options ${formatQemuOptions(options)}` : 'the default options';
+    throw flagInvalid({
+      flag: '-t',
+      value: type,
+      problem: `qemu-img convert -O ${spec.format}${compress && spec.compressible ? ' -c' : ''} refused ${shown}: ${said}`,
+      hint: /compression/i.test(said) && compress ? 'compression is on by default for qcow2: add -u to turn it off' : `see \`qemu-img create -f ${spec.format} -o help\``,
+    });
+  } finally {
+    await rm(path, { recursive: true, force: true });
+  }
 }

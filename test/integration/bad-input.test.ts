@@ -151,6 +151,14 @@ const CASES: BadInput[] = [
   { what: 'a TMP_DIR that does not exist', env: (d) => ({ TMP_DIR: join(d.root, 'no-tmp') }), code: 'ENV_INVALID', names: (d) => join(d.root, 'no-tmp') },
   { what: 'a TMPDIR that does not exist', env: (d) => ({ TMPDIR: join(d.root, 'no-tmpdir') }), code: 'ENV_INVALID', names: (d) => join(d.root, 'no-tmpdir') },
   {
+    // -t vmdk is probed with qemu-img in a temp directory during the checks: that must not turn the missing TMPDIR into an internal error
+    what: 'a TMPDIR that does not exist, with -t vmdk',
+    args: (d) => ['-t', 'vmdk', '-o', join(d.out, 'img')],
+    env: (d) => ({ TMPDIR: join(d.root, 'no-tmpdir') }),
+    code: 'ENV_INVALID',
+    names: (d) => join(d.root, 'no-tmpdir'),
+  },
+  {
     what: 'an unknown data source in DIB_CLOUD_INIT_DATASOURCES (cloud-init-datasources)',
     elements: ['fake-os', 'cloud-init-datasources'],
     env: () => ({ DIB_CLOUD_INIT_DATASOURCES: 'NoCloud, NoSuchCloud' }),
