@@ -2,11 +2,12 @@
 // group, a subordinate uid/gid range, not in the disk group, no sudo. The user gets their own clone
 // of this checkout (git clone, node_modules linked, dist built by the user) and runs
 // `tsdib debian vm -t qcow2` from it, with vm's own layout and with a GPT config with separate /boot
-// and /boot/efi. While a build runs the host is sampled every 0.5 s: no loop device and no mount
-// below the build's scratch directory or the user's home may ever appear. Each qcow2 belongs to the
-// user, who boots it to `login:` once per firmware, SeaBIOS and OVMF (`tsdib boot --expect login:`).
-// A fault case interrupts another build (SIGINT) while its image chroot is up: exit 130, no process
-// of the user, no mount, no loop device, no temp dir, no output. The user is removed afterwards.
+// and /boot/efi, and `tsdib ubuntu vm -t qcow2` (when the Ubuntu archive answers). While a build
+// runs the host is sampled every 0.5 s: no loop device and no mount below the build's scratch
+// directory or the user's home may ever appear. Each qcow2 belongs to the user, who boots it to
+// `login:` (`tsdib boot --expect login:`; which firmware: CASES). A fault case interrupts another
+// build (SIGINT) while its image chroot is up: exit 130, no process of the user, no mount, no loop
+// device, no temp dir, no output. The user is removed afterwards.
 //
 // The user's DIB_IMAGE_CACHE is ROOTLESS_CACHE, kept between runs and handed to each new user
 // (chown): a rootless tree has its own phase-cache key, so its snapshot is reused by the next run and
@@ -19,21 +20,39 @@ import { gptBootLayout } from '../fixtures/block-device/layouts.mjs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { REPO_ROOT } from '../helpers/cli.js';
-import { hasCommand, isRoot, skipUnless } from '../helpers/resources.js';
+import { hasCommand, isRoot, skipOnHost, skipUnless } from '../helpers/resources.js';
 import { createTestUser, processesOf, removeTestUser, runAsUser, spawnAsUser, type TestUser } from '../helpers/test-user.js';
 import { E2E_CACHE, tail } from './helpers/build.js';
 import { startHostSampler, type HostSample } from './helpers/host-sampler.js';
-import { e2eMissing } from './helpers/requirements.js';
+import { archiveAnswers, e2eMissing } from './helpers/requirements.js';
 import { BOOT_TIMEOUT_MS } from './helpers/tsdib-boot.js';
 
 const ROOTLESS_CACHE = process.env['TSDIB_E2E_ROOTLESS_CACHE'] ?? '/var/tmp/tsdib-e2e-rootless-cache';
 const missing = e2eMissing() ?? (['useradd', 'usermod', 'userdel', 'setpriv', 'unshare', 'newuidmap', 'newgidmap', 'git'].every(hasCommand) ? undefined : 'needs useradd/usermod/userdel, setpriv, unshare, uidmap (newuidmap, newgidmap) and git');
 const skip = skipUnless(isRoot && missing === undefined, 'e2e rootless build', missing ?? '');
 
-/** vm's own layout (block-device-mbr), and a GPT with ESP at /boot/efi, BIOS boot, /boot and root. */
-const LAYOUTS: Array<{ title: string; name: string; config: string | undefined }> = [
-  { title: "vm's own layout (MBR, ESP, one ext4 root)", name: 'vm', config: undefined },
-  { title: 'GPT with ESP at /boot/efi, BIOS boot, /boot and root', name: 'gpt-boot', config: gptBootLayout({ bootSize: '256MiB' }) },
+const UBUNTU_MIRROR = process.env['DIB_DISTRIBUTION_MIRROR_UBUNTU'] ?? 'http://archive.ubuntu.com/ubuntu';
+const ubuntuArchive = missing === undefined && isRoot ? await archiveAnswers(`${UBUNTU_MIRROR}/dists/noble/Release`) : { ok: false, why: '' };
+
+type Firmware = 'bios' | 'uefi';
+const FIRMWARE_NAMES: Record<Firmware, string> = { bios: 'SeaBIOS', uefi: 'OVMF (UEFI)' };
+
+/**
+ * What the user builds. Each image boots once per firmware it lists: vm's layout under both, the
+ * GPT layout (its ESP at /boot/efi is what UEFI reads; its BIOS boot partition is the same code
+ * as offline-assembly.test.ts's) under OVMF, Ubuntu under SeaBIOS — every boot costs 1–2 min here.
+ */
+const CASES: Array<{ title: string; name: string; elements: string[]; config?: string; env?: Record<string, string>; firmware: Firmware[]; skip?: boolean }> = [
+  { title: "debian vm, vm's own layout (MBR, ESP, one ext4 root)", name: 'vm', elements: ['debian', 'vm'], firmware: ['bios', 'uefi'] },
+  { title: 'debian vm, GPT with ESP at /boot/efi, BIOS boot, /boot and root', name: 'gpt-boot', elements: ['debian', 'vm'], config: gptBootLayout({ bootSize: '256MiB' }), firmware: ['uefi'] },
+  {
+    title: 'ubuntu vm (noble)',
+    name: 'noble',
+    elements: ['ubuntu', 'vm'],
+    env: { DIB_DISTRIBUTION_MIRROR: UBUNTU_MIRROR },
+    firmware: ['bios'],
+    skip: skipOnHost(ubuntuArchive.ok, 'e2e rootless ubuntu vm', `the Ubuntu archive does not answer: ${ubuntuArchive.why}`),
+  },
 ];
 
 interface UserBuild {
@@ -46,10 +65,10 @@ interface UserBuild {
 }
 
 /** `tsdib ARGS…` from the user's clone, as the user (host sampled meanwhile); SIGINT once the output matches `interruptWhen`. */
-async function tsdibAsUser(user: TestUser, clone: string, args: string[], opts: { interruptWhen?: RegExp; timeoutMs?: number } = {}): Promise<UserBuild> {
+async function tsdibAsUser(user: TestUser, clone: string, args: string[], opts: { interruptWhen?: RegExp; timeoutMs?: number; env?: Record<string, string> } = {}): Promise<UserBuild> {
   const sampler = startHostSampler(500);
   const t0 = performance.now();
-  const child: ChildProcess = spawnAsUser(user, process.execPath, [join(clone, 'dist/cli/main.js'), ...args], { cwd: clone, env: { DIB_IMAGE_CACHE: ROOTLESS_CACHE } });
+  const child: ChildProcess = spawnAsUser(user, process.execPath, [join(clone, 'dist/cli/main.js'), ...args], { cwd: clone, env: { DIB_IMAGE_CACHE: ROOTLESS_CACHE, ...opts.env } });
   let output = '';
   let signalled = false;
   const onData = (c: Buffer) => {
@@ -132,13 +151,14 @@ describe.skipIf(skip)('rootless: a new ordinary user builds `tsdib debian vm -t 
     expect(existsSync(join(clone, 'dist/cli/main.js'))).toBe(true);
   }, 6 * 60_000);
 
-  describe.each(LAYOUTS)('tsdib debian vm -t qcow2, $title', ({ name, config }) => {
+  describe.each(CASES)('tsdib … -t qcow2, $title', ({ name, elements, config, env, firmware: firmwares, skip: skipCase }) => {
     let image: string;
     let build: UserBuild;
 
     beforeAll(async () => {
       image = join(out, `${name}.qcow2`);
-      const args = ['debian', 'vm', '-t', 'qcow2', '-o', join(out, name)];
+      if (skipCase) return;
+      const args = [...elements, '-t', 'qcow2', '-o', join(out, name)];
       if (config) {
         const file = join(user!.home, `${name}.yaml`);
         writeFileSync(file, config);
@@ -146,12 +166,12 @@ describe.skipIf(skip)('rootless: a new ordinary user builds `tsdib debian vm -t 
         args.push('--block-device-config', file);
       }
       // the same tree for both layouts: the second build restores the first one's snapshot
-      build = await tsdibAsUser(user!, clone, args);
+      build = await tsdibAsUser(user!, clone, args, { env: env ?? {} });
       const steps = [...build.output.matchAll(/✔ (root\.d|install\.d|restore snapshot|block device|finalise\.d|assemble|disk outputs).*\(([\d.]+) s\)/g)].map((m) => `${m[1]} ${m[2]} s`);
       process.stdout.write(`rootless ${name}: built in ${build.seconds.toFixed(0)} s (exit ${build.status}; ${steps.join(', ')}), ${build.samples.length} host samples\n`);
     }, 31 * 60_000);
 
-    it('exits 0, says it runs in a user namespace, and writes a qcow2 that belongs to the user', () => {
+    it.skipIf(skipCase)('exits 0, says it runs in a user namespace, and writes a qcow2 that belongs to the user', () => {
       expect(build.status, tail(build.output)).toBe(0);
       expect(build.output).toMatch(/rootless build: root inside = you, ids 1–65536 inside = \d+–\d+/);
       const st = statSync(image);
@@ -160,7 +180,7 @@ describe.skipIf(skip)('rootless: a new ordinary user builds `tsdib debian vm -t 
       expect(execFileSync('qemu-img', ['check', image], { encoding: 'utf8' })).toMatch(/No errors were found/);
     });
 
-    it('never had a loop device or a mount below its workspace or the home on the host, and left none, nor a temp dir or a process', () => {
+    it.skipIf(skipCase)('never had a loop device or a mount below its workspace or the home on the host, and left none, nor a temp dir or a process', () => {
       expect(build.workspace, tail(build.output)).toMatch(/\/tsdib_rootless\.[^/]+\/tsdib_build\./);
       expect(build.samples.length).toBeGreaterThan(10);
       const scratch = join(build.workspace!, '..');
@@ -169,12 +189,8 @@ describe.skipIf(skip)('rootless: a new ordinary user builds `tsdib debian vm -t 
       expect(processesOf(user!.uid)).toEqual([]);
     });
 
-    // the user boots it too: `tsdib boot` and `tsdib test` need no root (qemu on an overlay in TMPDIR)
     // the user boots it too: `tsdib boot` needs no root (qemu on an overlay in TMPDIR; `tsdib test` would need fusermount3)
-    it.each([
-      ['SeaBIOS', 'bios'],
-      ['OVMF (UEFI)', 'uefi'],
-    ])('boots to login: under %s (`tsdib boot --expect login:`, as the user)', async (firmwareName, firmware) => {
+    it.skipIf(skipCase).each(firmwares.map((f) => [FIRMWARE_NAMES[f], f] as const))('boots to login: under %s (`tsdib boot --expect login:`, as the user)', async (firmwareName, firmware) => {
       expect(build.status).toBe(0);
       const r = await tsdibAsUser(user!, clone, ['boot', image, '--firmware', firmware, '--expect', 'login:', '--timeout', String(BOOT_TIMEOUT_MS / 1000), '--console-log', join(logDir, `console-${name}-${firmware}.log`)], { timeoutMs: BOOT_TIMEOUT_MS + 120_000 });
       const took = /the console showed .* after ([\d.]+) s/.exec(r.output)?.[1] ?? r.seconds.toFixed(0);
