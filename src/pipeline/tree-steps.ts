@@ -2,7 +2,7 @@
  * The steps that build the root tree and finalise the image: each phase's hooks with the phase's
  * variables, the chroot around the chroot phases, and `-p` packages.
  */
-import { readdir, rm } from 'node:fs/promises';
+import { mkdir, readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { blockDeviceFailed, noOperatingSystem } from '../errors.js';
 import { PHASE_CONTRACT, type Phase } from '../elements/phases.js';
@@ -88,6 +88,8 @@ export async function runRootPhase(build: HookedBuild): Promise<void> {
 export interface BuildChroot {
   readonly session: ChrootSession;
   readonly aptCacheDir: string | undefined;
+  /** The workspace directory bound on the tree's /var/cache/apt/archives, removed on leaving. */
+  readonly aptWorkDir: string | undefined;
 }
 
 /** Binds /proc, /sys, /dev, the hooks and the apt cache into the tree; blocks daemons. */
@@ -100,23 +102,29 @@ export async function enterBuildChroot(build: HookedBuild, opts: { useHostResolv
   let aptCacheDir: string | undefined;
   let aptCache: string | undefined;
   // the release stack lives as long as the build: what hooks did to the apt cache holds for both chroots
-  if (build.hostEnv['DIB_APT_LOCAL_CACHE'] !== '0' && !build.opts.noCache && !(await hooksManageAptCache(build.release, ws.mountPath))) {
-    aptCacheDir = join(build.imageCache, 'apt-archives', key);
+  if (build.hostEnv['DIB_APT_LOCAL_CACHE'] !== '0' && !(await hooksManageAptCache(build.release, ws.mountPath))) {
     aptCache = join(ws.dir, 'apt-archives');
-    await seedAptArchives(aptCacheDir, aptCache);
+    if (build.opts.noCache) {
+      // --no-cache reads and fills no cache, but apt's downloads still go to a scratch directory, not
+      // into the tree: an image built with --no-cache has the tree of one built with the cache
+      await mkdir(join(aptCache, 'partial'), { recursive: true });
+    } else {
+      aptCacheDir = join(build.imageCache, 'apt-archives', key);
+      await seedAptArchives(aptCacheDir, aptCache);
+    }
   }
   const session = await enterChroot(build.release, ws.mountPath, { hooksPath: ws.hooksPath, ...(aptCache ? { aptCache } : {}), userNamespace: isRootlessBuild(build.hostEnv) });
-  return { session, aptCacheDir };
+  return { session, aptCacheDir, aptWorkDir: aptCache };
 }
 
 export async function leaveBuildChroot(build: HookedBuild, chroot: BuildChroot): Promise<void> {
   await chroot.session.leave();
+  if (!chroot.aptWorkDir) return;
   if (chroot.aptCacheDir) {
-    const ws = build.workspace;
-    const n = await harvestAptArchives(join(ws.dir, 'apt-archives'), chroot.aptCacheDir);
+    const n = await harvestAptArchives(chroot.aptWorkDir, chroot.aptCacheDir);
     if (n > 0) log.info(`${n} downloaded package(s) kept in ${chroot.aptCacheDir}`);
-    await rm(join(ws.dir, 'apt-archives'), { recursive: true, force: true });
   }
+  await rm(chroot.aptWorkDir, { recursive: true, force: true });
 }
 
 /** `-p` packages, installed with install-packages in the chroot after install.d (DIB). */

@@ -6,8 +6,13 @@
  * of one repository in different directories, compute the same key.
  */
 
-/** Set by tsdib from its flags and the element list, and free of paths: always keyed. */
-const TOOL_VARIABLES: ReadonlySet<string> = new Set(['ARCH', 'IMAGE_ELEMENT', 'LC_ALL']);
+/**
+ * Set by tsdib from its flags and the element list, and free of paths: always keyed. Also
+ * SOURCE_DATE_EPOCH, which tsdib passes to the hooks when the caller sets it: the tools they run
+ * (mkinitramfs, dpkg, …) write it instead of the clock's time, so a tree made without it is not the
+ * tree of a reproducible build (docs/reproducible.md).
+ */
+const TOOL_VARIABLES: ReadonlySet<string> = new Set(['ARCH', 'IMAGE_ELEMENT', 'LC_ALL', 'SOURCE_DATE_EPOCH']);
 
 /**
  * Never keyed, even when an element names them. Paths: the workspace (new every build), element

@@ -184,7 +184,7 @@ describe('phase cache key', () => {
   it('keys DIB_ variables, tsdib\'s own and referenced ones; never paths or session variables', () => {
     const referenced = new Set(['http_proxy', 'PATH', 'TMP_MOUNT_PATH', '_LIB']);
     const keyed = (n: string) => isKeyedVariable(n, referenced);
-    expect(['DIB_RELEASE', 'DIB_FOO', 'ARCH', 'IMAGE_ELEMENT', 'http_proxy'].filter(keyed)).toHaveLength(5);
+    expect(['DIB_RELEASE', 'DIB_FOO', 'ARCH', 'IMAGE_ELEMENT', 'SOURCE_DATE_EPOCH', 'http_proxy'].filter(keyed)).toHaveLength(6);
     expect(['PATH', 'HOME', 'PWD', 'TMP_MOUNT_PATH', '_LIB', 'DIB_IMAGE_CACHE', 'DIB_ARGS', 'GITHUB_RUN_ID', 'CI', 'LANG'].filter(keyed)).toEqual([]);
   });
 });
