@@ -1,8 +1,9 @@
 // The README's image command (`npm run image`, i.e. `tsdib debian vm -t qcow2,tar -o out/debian`),
-// run as written in README.md: one build shared by every test here; the qcow2 boots to a login
-// prompt under SeaBIOS (`tsdib boot --expect login:`) and runs checks under OVMF (`tsdib test`, one
-// passing and one failing, with JUnit) without changing the image file, and the tar holds the same
-// tree as the image's root fs.
+// run as written in README.md with SOURCE_DATE_EPOCH set: one build shared by every test here; the
+// qcow2 boots to a login prompt under SeaBIOS (`tsdib boot --expect login:`) and runs checks under
+// OVMF (`tsdib test`, one passing and one failing, with JUnit) without changing the image file, the
+// tar holds the same tree as the image's root fs, and a `--no-cache` rebuild from another TMPDIR
+// gives the same sha256 for both outputs (issue 19: the image that boots is the reproducible one).
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
@@ -14,6 +15,7 @@ import { REPO_ROOT } from '../helpers/cli.js';
 import { runShellCommand, tail, type BuildRun } from './helpers/build.js';
 import { diffListings, listRootFilesystem, listTar, qcow2ToRaw } from './helpers/image-tree.js';
 import { readmeImageCommand } from './helpers/readme-command.js';
+import { E2E_SOURCE_DATE_EPOCH, rebuildAndCompare } from './helpers/rebuild.js';
 import { e2eMissing } from './helpers/requirements.js';
 import { BOOT_TIMEOUT_MS as BOOT_TIMEOUT, CHECKS_DIR, tsdibBoot, tsdibTest } from './helpers/tsdib-boot.js';
 
@@ -22,7 +24,8 @@ const skip = skipUnless(missing === undefined, 'e2e debian vm', missing ?? '');
 
 // The ESP is a separate filesystem mounted at /boot/efi (in the tar, not in the root fs); the tar
 // writer leaves out what is inside /proc, /sys and /dev (the directories themselves are compared).
-const notInRootFs = (p: string) => p === '/proc' || p === '/sys' || ['/boot/efi/', '/proc/', '/sys/', '/dev/'].some((d) => p.startsWith(d));
+// /lost+found is mke2fs's: assembled offline (SOURCE_DATE_EPOCH), the tar is written from the tree.
+const notInRootFs = (p: string) => p === '/proc' || p === '/sys' || p === '/lost+found' || ['/boot/efi/', '/proc/', '/sys/', '/dev/'].some((d) => p.startsWith(d));
 
 describe.skipIf(skip)("README's `npm run image`: tsdib debian vm -t qcow2,tar", () => {
   let dir: string;
@@ -35,8 +38,8 @@ describe.skipIf(skip)("README's `npm run image`: tsdib debian vm -t qcow2,tar", 
     rmSync(`${prefix}.qcow2`, { force: true });
     rmSync(`${prefix}.tar`, { force: true });
     const command = readmeImageCommand();
-    build = await runShellCommand(command);
-    process.stdout.write(`README's \`${command}\` (debian vm) built in ${build.seconds.toFixed(0)} s (exit ${build.status})\n`);
+    build = await runShellCommand(command, { env: { SOURCE_DATE_EPOCH: E2E_SOURCE_DATE_EPOCH } });
+    process.stdout.write(`README's \`SOURCE_DATE_EPOCH=${E2E_SOURCE_DATE_EPOCH} ${command}\` (debian vm) built in ${build.seconds.toFixed(0)} s (exit ${build.status})\n`);
   }, 30 * 60_000);
 
   afterAll(() => {
@@ -48,6 +51,10 @@ describe.skipIf(skip)("README's `npm run image`: tsdib debian vm -t qcow2,tar", 
     expect(build.status, tail(build.output)).toBe(0);
     expect(statSync(`${prefix}.qcow2`).size).toBeGreaterThan(50 * 1024 * 1024);
     expect(statSync(`${prefix}.tar`).size).toBeGreaterThan(100 * 1024 * 1024);
+  });
+
+  it('assembles the disk offline because SOURCE_DATE_EPOCH is set, and says so', () => {
+    expect(build.output).toContain(`SOURCE_DATE_EPOCH=${E2E_SOURCE_DATE_EPOCH}: assembling the disk offline`);
   });
 
   it('leaves no loop device, mount or workspace behind', () => {
@@ -107,4 +114,12 @@ describe.skipIf(skip)("README's `npm run image`: tsdib debian vm -t qcow2,tar", 
       rmSync(raw, { force: true });
     }
   }, 10 * 60_000);
+
+  it('a --no-cache rebuild from another TMPDIR into another directory gives the same sha256 for the qcow2 and the tar', async () => {
+    expect(build.status).toBe(0);
+    const again = await rebuildAndCompare(['debian', 'vm'], ['qcow2', 'tar'], prefix, dir);
+    process.stdout.write(`debian vm: --no-cache rebuild in ${again.build.seconds.toFixed(0)} s (exit ${again.build.status})\n${again.report}\n`);
+    expect(again.build.status, tail(again.build.output)).toBe(0);
+    for (const [type, [first, second]] of Object.entries(again.sums)) expect(second, `${type} of the rebuild`).toBe(first);
+  }, 30 * 60_000);
 });

@@ -5,7 +5,8 @@
 // firmware: to `login:` under SeaBIOS (`tsdib boot --expect login:`), and under OVMF through
 // `tsdib test` (the serial getty runs, / is read-write; for the GPT layout /boot and /boot/efi are
 // their own filesystems). The tree comes from the same phase-cache entry as debian-vm.test.ts's
-// build (the options here do not change its key), so a warm cache pays only for the assembly.
+// build (the same SOURCE_DATE_EPOCH; the options here do not change its key), so a warm cache pays only
+// for the assembly.
 // A fault case interrupts a build as `assemble` starts: exit 130, nothing left on the host.
 import { existsSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -14,9 +15,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { gptBootLayout } from '../fixtures/block-device/layouts.mjs';
 import { skipUnless } from '../helpers/resources.js';
 import { runBuild, tail, type BuildRun } from './helpers/build.js';
+import { E2E_SOURCE_DATE_EPOCH } from './helpers/rebuild.js';
 import { seenUnder, startHostSampler, type HostSample } from './helpers/host-sampler.js';
 import { e2eMissing } from './helpers/requirements.js';
 import { BOOT_TIMEOUT_MS, CHECKS_DIR, tsdibBoot, tsdibTest } from './helpers/tsdib-boot.js';
+
+/** debian-vm.test.ts's build is a SOURCE_DATE_EPOCH build (a keyed variable): the same epoch here shares its tree. */
+const TWIN_ENV = { SOURCE_DATE_EPOCH: E2E_SOURCE_DATE_EPOCH };
 
 const missing = e2eMissing();
 const skip = skipUnless(missing === undefined, 'e2e offline assembly', missing ?? '');
@@ -51,7 +56,7 @@ describe.skipIf(skip)('--offline-assembly and the phase cache', () => {
     const dir = mkdtempSync(join(tmpdir(), 'tsdib-e2e-offline-plan-'));
     try {
       const key = async (args: string[]) => {
-        const r = await runBuild(['plan', '--json', 'debian', 'vm', ...args]);
+        const r = await runBuild(['plan', '--json', 'debian', 'vm', ...args], { env: TWIN_ENV });
         expect(r.status, tail(r.output)).toBe(0);
         return (JSON.parse(r.output) as { phaseCache: { key?: string } }).phaseCache.key;
       };
@@ -76,7 +81,7 @@ describe.skipIf(skip).each(CASES)('tsdib debian vm -t qcow2 --offline-assembly, 
     image = `${prefix}.qcow2`;
     const sampler = startHostSampler(500);
     try {
-      build = await runBuild(['debian', 'vm', '-t', 'qcow2', '--offline-assembly', '-o', prefix, ...args(dir)]);
+      build = await runBuild(['debian', 'vm', '-t', 'qcow2', '--offline-assembly', '-o', prefix, ...args(dir)], { env: TWIN_ENV });
     } finally {
       samples = await sampler.stop();
     }
@@ -126,7 +131,7 @@ describe.skipIf(skip)('tsdib debian vm -t qcow2 --offline-assembly, interrupted 
     const sampler = startHostSampler(500);
     try {
       // `package list` is the last step before `assemble` that prints (`tree outputs` has nothing to do for -t qcow2)
-      build = await runBuild(['debian', 'vm', '-t', 'qcow2', '--offline-assembly', '-o', join(dir, 'out', 'debian')], { interruptWhen: /✔ package list/ });
+      build = await runBuild(['debian', 'vm', '-t', 'qcow2', '--offline-assembly', '-o', join(dir, 'out', 'debian')], { env: TWIN_ENV, interruptWhen: /✔ package list/ });
     } finally {
       samples = await sampler.stop();
     }

@@ -1,11 +1,13 @@
-// `tsdib ubuntu vm -t qcow2,tar`: built from the Ubuntu archive with the pinned archive key; boots
-// with SeaBIOS and OVMF. Skips (and says why) when the Ubuntu archive does not answer.
+// `SOURCE_DATE_EPOCH=… tsdib ubuntu vm -t qcow2,tar`: built from the Ubuntu archive with the pinned
+// archive key; boots with SeaBIOS and OVMF; a `--no-cache` rebuild from another TMPDIR gives the same
+// sha256 for both outputs (issue 19). Skips (and says why) when the Ubuntu archive does not answer.
 import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { skipOnHost, skipUnless } from '../helpers/resources.js';
 import { runBuild, tail, type BuildRun } from './helpers/build.js';
+import { E2E_SOURCE_DATE_EPOCH, rebuildAndCompare } from './helpers/rebuild.js';
 import { archiveAnswers, e2eMissing } from './helpers/requirements.js';
 import { BOOT_TIMEOUT_MS as BOOT_TIMEOUT, CHECKS_DIR, tsdibBoot, tsdibTest } from './helpers/tsdib-boot.js';
 
@@ -22,8 +24,8 @@ describe.skipIf(skip)('tsdib ubuntu vm -t qcow2,tar', () => {
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'tsdib-e2e-ubuntu-'));
     prefix = join(dir, 'noble');
-    build = await runBuild(['ubuntu', 'vm', '-t', 'qcow2,tar', '-o', prefix], { env: { DIB_DISTRIBUTION_MIRROR: MIRROR } });
-    process.stdout.write(`ubuntu vm built in ${build.seconds.toFixed(0)} s (exit ${build.status})\n`);
+    build = await runBuild(['ubuntu', 'vm', '-t', 'qcow2,tar', '-o', prefix], { env: { DIB_DISTRIBUTION_MIRROR: MIRROR, SOURCE_DATE_EPOCH: E2E_SOURCE_DATE_EPOCH } });
+    process.stdout.write(`ubuntu vm (SOURCE_DATE_EPOCH=${E2E_SOURCE_DATE_EPOCH}) built in ${build.seconds.toFixed(0)} s (exit ${build.status})\n`);
   }, 30 * 60_000);
 
   afterAll(() => {
@@ -58,4 +60,13 @@ describe.skipIf(skip)('tsdib ubuntu vm -t qcow2,tar', () => {
     expect(r.status, tail(r.output)).toBe(0);
     expect(readFileSync(junit, 'utf8')).toContain('tests="1" failures="0" errors="0"');
   }, BOOT_TIMEOUT + 180_000);
+
+  it('a --no-cache rebuild from another TMPDIR into another directory gives the same sha256 for the qcow2 and the tar', async () => {
+    expect(build.status).toBe(0);
+    expect(build.output).toContain(`SOURCE_DATE_EPOCH=${E2E_SOURCE_DATE_EPOCH}: assembling the disk offline`);
+    const again = await rebuildAndCompare(['ubuntu', 'vm'], ['qcow2', 'tar'], prefix, dir, { DIB_DISTRIBUTION_MIRROR: MIRROR });
+    process.stdout.write(`ubuntu vm: --no-cache rebuild in ${again.build.seconds.toFixed(0)} s (exit ${again.build.status})\n${again.report}\n`);
+    expect(again.build.status, tail(again.build.output)).toBe(0);
+    for (const [type, [first, second]] of Object.entries(again.sums)) expect(second, `${type} of the rebuild`).toBe(first);
+  }, 30 * 60_000);
 });

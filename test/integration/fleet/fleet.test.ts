@@ -24,6 +24,7 @@ import { jobEnvironment } from '../../../src/fleet/fleet-plan.js';
 import { isNeverKeyed } from '../../../src/pipeline/cache/key-variables.js';
 import { runCli } from '../../helpers/cli.js';
 import { E2E_CACHE } from '../../e2e/helpers/build.js';
+import { E2E_SOURCE_DATE_EPOCH } from '../../e2e/helpers/rebuild.js';
 import { archiveAnswers } from '../../e2e/helpers/requirements.js';
 import { startRegistry, type RegistryFixture } from '../registry/registry-fixture.js';
 import { buildsStarted, spawnCli, startRedis, startWorker, waitFor, type Redis, type Spawned, type Worker } from './fleet-fixture.js';
@@ -36,9 +37,10 @@ const skipDistros = skip || skipOnHost(archives.every((a) => a.ok), 'fleet of De
 
 /** The four jobs, each the element set and variables of its e2e twin (above; `twin`: the e2e build's arguments). */
 const FOUR_JOBS: ReadonlyArray<{ name: string; elements: string[]; env?: Record<string, string>; twin?: string[] }> = [
-  { name: 'debian-vm', elements: ['debian', 'vm'], twin: ['debian', 'vm', '-t', 'qcow2,tar'] },
+  // debian-vm's and ubuntu-vm's twins are SOURCE_DATE_EPOCH builds (test/e2e/helpers/rebuild.ts), a keyed variable
+  { name: 'debian-vm', elements: ['debian', 'vm'], env: { SOURCE_DATE_EPOCH: E2E_SOURCE_DATE_EPOCH }, twin: ['debian', 'vm', '-t', 'qcow2,tar'] },
   { name: 'debian-vm-uefi', elements: ['debian', 'vm', 'uefi'], twin: ['debian', 'vm', 'uefi', '-t', 'qcow2'] },
-  { name: 'ubuntu-vm', elements: ['ubuntu', 'vm'], env: { DIB_DISTRIBUTION_MIRROR: UBUNTU_MIRROR }, twin: ['ubuntu', 'vm', '-t', 'qcow2,tar'] },
+  { name: 'ubuntu-vm', elements: ['ubuntu', 'vm'], env: { DIB_DISTRIBUTION_MIRROR: UBUNTU_MIRROR, SOURCE_DATE_EPOCH: E2E_SOURCE_DATE_EPOCH }, twin: ['ubuntu', 'vm', '-t', 'qcow2,tar'] },
   { name: 'ubuntu-vm-uefi', elements: ['ubuntu', 'vm', 'uefi'], env: { DIB_DISTRIBUTION_MIRROR: UBUNTU_MIRROR } },
 ];
 const FOUR = FOUR_JOBS.map((j) => j.name);
