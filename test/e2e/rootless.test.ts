@@ -28,7 +28,7 @@ import { archiveAnswers, e2eMissing } from './helpers/requirements.js';
 import { BOOT_TIMEOUT_MS } from './helpers/tsdib-boot.js';
 
 const ROOTLESS_CACHE = process.env['TSDIB_E2E_ROOTLESS_CACHE'] ?? '/var/tmp/tsdib-e2e-rootless-cache';
-const missing = e2eMissing() ?? (['useradd', 'usermod', 'userdel', 'setpriv', 'unshare', 'newuidmap', 'newgidmap', 'git'].every(hasCommand) ? undefined : 'needs useradd/usermod/userdel, setpriv, unshare, uidmap (newuidmap, newgidmap) and git');
+const missing = e2eMissing() ?? (['useradd', 'usermod', 'setpriv', 'unshare', 'newuidmap', 'newgidmap', 'git'].every(hasCommand) ? undefined : 'needs useradd/usermod, setpriv, unshare, uidmap (newuidmap, newgidmap) and git');
 const skip = skipUnless(isRoot && missing === undefined, 'e2e rootless build', missing ?? '');
 
 const UBUNTU_MIRROR = process.env['DIB_DISTRIBUTION_MIRROR_UBUNTU'] ?? 'http://archive.ubuntu.com/ubuntu';
