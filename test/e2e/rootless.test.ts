@@ -22,7 +22,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { REPO_ROOT } from '../helpers/cli.js';
 import { hasCommand, isRoot, skipOnHost, skipUnless } from '../helpers/resources.js';
 import { createTestUser, processesOf, removeTestUser, runAsUser, spawnAsUser, type TestUser } from '../helpers/test-user.js';
-import { E2E_CACHE, tail } from './helpers/build.js';
+import { E2E_CACHE, tail, watchBuild } from './helpers/build.js';
 import { startHostSampler, type HostSample } from './helpers/host-sampler.js';
 import { archiveAnswers, e2eMissing } from './helpers/requirements.js';
 import { BOOT_TIMEOUT_MS } from './helpers/tsdib-boot.js';
@@ -67,25 +67,10 @@ interface UserBuild {
 /** `tsdib ARGS…` from the user's clone, as the user (host sampled meanwhile); SIGINT once the output matches `interruptWhen`. */
 async function tsdibAsUser(user: TestUser, clone: string, args: string[], opts: { interruptWhen?: RegExp; timeoutMs?: number; env?: Record<string, string> } = {}): Promise<UserBuild> {
   const sampler = startHostSampler(500);
-  const t0 = performance.now();
+  // setpriv execs node: the child is the outer tsdib, which gets the SIGINT
   const child: ChildProcess = spawnAsUser(user, process.execPath, [join(clone, 'dist/cli/main.js'), ...args], { cwd: clone, env: { DIB_IMAGE_CACHE: ROOTLESS_CACHE, ...opts.env } });
-  let output = '';
-  let signalled = false;
-  const onData = (c: Buffer) => {
-    output += c.toString('utf8');
-    if (opts.interruptWhen && !signalled && opts.interruptWhen.test(output)) {
-      signalled = true;
-      // setpriv execs node: this is the outer tsdib
-      child.kill('SIGINT');
-    }
-  };
-  child.stdout!.on('data', onData);
-  child.stderr!.on('data', onData);
-  const timer = setTimeout(() => child.kill('SIGTERM'), opts.timeoutMs ?? 30 * 60_000);
-  const status = await new Promise<number>((r) => child.on('exit', (code, signal) => r(code ?? (signal ? 128 : -1))));
-  clearTimeout(timer);
-  const samples = await sampler.stop();
-  return { status, output, seconds: (performance.now() - t0) / 1000, workspace: /workspace (\/\S+) \(/.exec(output)?.[1], samples };
+  const run = await watchBuild(child, { timeoutMs: opts.timeoutMs ?? 30 * 60_000, ...(opts.interruptWhen ? { interruptWhen: opts.interruptWhen } : {}) });
+  return { ...run, samples: await sampler.stop() };
 }
 
 /** Every loop device backed by a file below `dirs`, and every mount below them, in any sample. */

@@ -1,6 +1,6 @@
 // Runs a real build with the compiled CLI (as a user would), then checks what it left on the host:
 // loop devices backed by its workspace, mounts inside it, the workspace directory itself.
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
@@ -50,18 +50,16 @@ export async function runShellCommand(
   return runProgram('sh', ['-c', commandLine], opts);
 }
 
-async function runProgram(
-  program: string,
-  args: string[],
-  opts: { env?: Record<string, string>; timeoutMs?: number; interruptWhen?: RegExp; signal?: NodeJS.Signals } = {},
-): Promise<BuildRun> {
-  mkdirSync(E2E_CACHE, { recursive: true });
+/**
+ * Collects a started build's stdout and stderr as they come, sends it `signal` (SIGINT) once its
+ * output matches `interruptWhen`, SIGTERM after `timeoutMs`; resolves when it exits, with its
+ * status (128 when a signal ended it), output, seconds and the workspace its log named.
+ */
+export async function watchBuild(
+  child: ChildProcess,
+  opts: { timeoutMs: number; interruptWhen?: RegExp; signal?: NodeJS.Signals },
+): Promise<{ status: number; output: string; seconds: number; workspace: string | undefined }> {
   const t0 = performance.now();
-  const child = spawn(program, args, {
-    cwd: REPO_ROOT,
-    env: { ...process.env, DIB_IMAGE_CACHE: E2E_CACHE, ...opts.env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
   let output = '';
   let signalled = false;
   const onData = (c: Buffer) => {
@@ -71,13 +69,27 @@ async function runProgram(
       child.kill(opts.signal ?? 'SIGINT');
     }
   };
-  child.stdout.on('data', onData);
-  child.stderr.on('data', onData);
-  const timer = setTimeout(() => child.kill('SIGTERM'), opts.timeoutMs ?? 20 * 60_000);
+  child.stdout!.on('data', onData);
+  child.stderr!.on('data', onData);
+  const timer = setTimeout(() => child.kill('SIGTERM'), opts.timeoutMs);
   const status = await new Promise<number>((resolve) => child.on('exit', (code, signal) => resolve(code ?? (signal ? 128 : -1))));
   clearTimeout(timer);
-  const workspace = /workspace (\/\S+) \(/.exec(output)?.[1];
-  return { status, output, seconds: (performance.now() - t0) / 1000, workspace, leaked: leftBehind(workspace) };
+  return { status, output, seconds: (performance.now() - t0) / 1000, workspace: /workspace (\/\S+) \(/.exec(output)?.[1] };
+}
+
+async function runProgram(
+  program: string,
+  args: string[],
+  opts: { env?: Record<string, string>; timeoutMs?: number; interruptWhen?: RegExp; signal?: NodeJS.Signals } = {},
+): Promise<BuildRun> {
+  mkdirSync(E2E_CACHE, { recursive: true });
+  const child = spawn(program, args, {
+    cwd: REPO_ROOT,
+    env: { ...process.env, DIB_IMAGE_CACHE: E2E_CACHE, ...opts.env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const run = await watchBuild(child, { ...opts, timeoutMs: opts.timeoutMs ?? 20 * 60_000 });
+  return { ...run, leaked: leftBehind(run.workspace) };
 }
 
 /** The last lines of a build's output, for assertion messages. */
