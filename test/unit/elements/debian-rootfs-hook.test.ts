@@ -1,7 +1,8 @@
 // Runs debian-rootfs's root.d hook itself, with a stand-in mmdebstrap on PATH that records its
-// arguments and writes a small tarball: the pinned-keyring check, the cached tarball and the
-// sources.list it writes, in a caller's environment without a usable HOME (a fleet worker's, a
-// service's), where gpg must not need ~/.gnupg.
+// arguments and writes a small tarball (or, with --format=directory, the tree itself): the
+// pinned-keyring check, the cached tarball and the sources.list it writes, in a caller's environment
+// without a usable HOME (a fleet worker's, a service's), where gpg must not need ~/.gnupg; with
+// --no-cache, the tree made in place.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -16,7 +17,15 @@ const UBUNTU_FINGERPRINT = 'F6ECB3762474EDA9D21B7022871920D1991BC93C';
 const FAKE_MMDEBSTRAP = `#!/bin/bash
 set -eu
 printf '%s\\n' "$*" >> "$FAKE_LOG"
-for a; do case $a in *.partial.*) out=$a ;; esac; done
+# mmdebstrap [OPTION...] SUITE TARGET [MIRROR...]
+format=tar positional=()
+for a; do case $a in --format=*) format=\${a#--format=} ;; --*) ;; *) positional+=("$a") ;; esac; done
+out=\${positional[1]}
+if [ "$format" = directory ]; then
+  mkdir -p "$out/etc/apt"
+  echo base > "$out/etc/hostname"
+  exit 0
+fi
 d=$(mktemp -d)
 mkdir -p "$d/etc/apt"
 echo base > "$d/etc/hostname"
@@ -87,5 +96,29 @@ describe('debian-rootfs root.d with HOME=/nonexistent', () => {
     expect(r.status).toBe(1);
     expect(r.stderr).toMatch(new RegExp(`^debian-rootfs: gpg cannot read ${join(dir, 'not-a-keyring.gpg')} as a keyring: gpg: .+\\n$`));
     expect(readdirSync(join(dir, 'build'))).toEqual([]);
+  });
+
+  it('with --no-cache makes the tree in TARGET_ROOT itself: no tarball written or unpacked, nothing declared to the phase cache', () => {
+    const r = runHook({ DIB_ROOTFS_NO_CACHE: '1' });
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
+    expect(r.stdout).toContain(`with mmdebstrap from http://mirror.invalid/ubuntu into ${join(dir, 'root')} (--no-cache)`);
+    expect(mmdebstrapCalls()).toHaveLength(1);
+    expect(mmdebstrapCalls()[0]).toContain('--format=directory');
+    expect(mmdebstrapCalls()[0]).toContain(` noble ${join(dir, 'root')} deb `);
+    expect(readFileSync(join(dir, 'root/etc/hostname'), 'utf8')).toBe('base\n');
+    expect(readFileSync(join(dir, 'root/etc/apt/sources.list'), 'utf8')).toBe('deb [signed-by=/etc/apt/keyrings/ubuntu-archive.gpg] http://mirror.invalid/ubuntu noble main\n');
+    expect(readdirSync(join(dir, 'build'))).toEqual([]);
+    expect(readdirSync(join(dir, 'cache'))).toEqual([]);
+  });
+
+  it('with --no-cache and a TARGET_ROOT an earlier root.d hook wrote to, makes a tarball in the workspace and unpacks it', () => {
+    writeFileSync(join(dir, 'root', 'earlier'), 'x\n');
+    const r = runHook({ DIB_ROOTFS_NO_CACHE: '1' });
+    expect(r.status).toBe(0);
+    expect(mmdebstrapCalls()[0]).toContain('--format=tar');
+    expect(readFileSync(join(dir, 'root/etc/hostname'), 'utf8')).toBe('base\n');
+    expect(readdirSync(join(dir, 'build'))).toEqual(['rootfs']);
+    expect(readdirSync(join(dir, 'cache'))).toEqual([]);
   });
 });
