@@ -245,12 +245,12 @@ const rows = [
   ['--no-cache (vs DIB, empty cache)', noCache, results.dib?.emptyCache, undefined],
 ];
 console.log('\ndebian-minimal -t tar, tsdib next to DIB 3.13 (wall seconds; load average 1/5/15 min after the tsdib run)');
-console.log(`  ${'scenario'.padEnd(36)} ${'tsdib s'.padStart(8)} ${'DIB s'.padStart(8)} ${'ratio'.padStart(6)}  ${'goal'.padEnd(12)} load`);
+console.log(`  ${'scenario'.padEnd(36)} ${'tsdib s'.padStart(8)} ${'DIB s'.padStart(8)} ${'ratio'.padStart(6)}  ${'goal'.padEnd(14)} load`);
 for (const [name, run, dibSeconds, goal] of rows) {
   const ratio = dibSeconds ? run.seconds / dibSeconds : undefined;
   const verdict = goal === undefined || ratio === undefined ? '' : ratio <= goal ? ' met' : ' MISSED';
   const goalText = goal === undefined ? '—' : `≤ ${goal}${verdict}`;
-  console.log(`  ${name.padEnd(36)} ${run.seconds.toFixed(1).padStart(8)} ${(dibSeconds?.toFixed(1) ?? '—').padStart(8)} ${(ratio?.toFixed(2) ?? '—').padStart(6)}  ${goalText.padEnd(12)} ${run.load}`);
+  console.log(`  ${name.padEnd(36)} ${run.seconds.toFixed(1).padStart(8)} ${(dibSeconds?.toFixed(1) ?? '—').padStart(8)} ${(ratio?.toFixed(2) ?? '—').padStart(6)}  ${goalText.padEnd(14)} ${run.load}`);
 }
 results.table = rows.map(([name, run, dibSeconds, goal]) => ({ scenario: name, tsdib: run.seconds, dib: dibSeconds ?? null, ratio: dibSeconds ? run.seconds / dibSeconds : null, goal: goal ?? null, load: run.load }));
 
