@@ -60,6 +60,7 @@ export function addBuildOptions(y: Argv): Argv {
     .option('v', { alias: 'verbose', type: 'count', describe: 'show hook output on the terminal; twice: also every host command' })
     .option('block-device-config', { type: 'string', nargs: 1, describe: 'block-device config file (YAML/JSON); DIB_BLOCK_DEVICE_CONFIG wins over it' })
     .option('no-cache', { type: 'boolean', describe: 'do not read or fill any cache: base tarball, phase snapshot, apt packages' })
+    .option('resume', { type: 'boolean', describe: 'resume the last unfinished build of these elements from its last checkpoint (releases what a killed one left)' })
     .option('json-events', { type: 'string', nargs: 1, describe: 'write build events as JSON lines to this file' })
     .option('push', { type: 'string', nargs: 1, describe: 'push the output files to an OCI registry as one artifact: HOST[:PORT]/NAME[:TAG]' })
     .option('seed', { type: 'string', nargs: 1, describe: 'derive every identifier (GPT GUIDs, filesystem UUIDs, volume ids) from this string (TSDIB_SEED; docs/reproducible.md)' })
@@ -68,7 +69,7 @@ export function addBuildOptions(y: Argv): Argv {
     .group(['a', 'o', 't', 'x', 'u', 'c', 'n', 'p', 'checksum', 'image-size', 'image-extra-size', 'image-cache', 'max-online-resize',
       'min-tmpfs', 'mkfs-options', 'mkfs-journal-size', 'no-tmpfs', 'offline', 'qemu-img-options', 'root-label', 'ramdisk-element',
       'install-type', 'docker-target', 'logfile'], GROUP)
-    .group(['q', 'v', 'block-device-config', 'no-cache', 'json-events', 'push', 'write-to', 'offline-assembly', 'seed'], TSDIB_GROUP);
+    .group(['q', 'v', 'block-device-config', 'no-cache', 'resume', 'json-events', 'push', 'write-to', 'offline-assembly', 'seed'], TSDIB_GROUP);
 }
 
 
@@ -216,6 +217,7 @@ export async function toBuildOptions(argv: RawArgv): Promise<BuildOptions> {
     verbose: typeof argv['v'] === 'number' ? argv['v'] : 0,
     blockDeviceConfig: f(() => pathFlag(argv, 'block-device-config', '--block-device-config')),
     noCache: f(() => boolFlag(argv, 'no-cache', '--no-cache')),
+    resume: f(() => boolFlag(argv, 'resume', '--resume')),
     jsonEvents: f(() => pathFlag(argv, 'json-events', '--json-events')),
     push: undefined,
     writeTo: undefined,
@@ -233,6 +235,7 @@ export async function toBuildOptions(argv: RawArgv): Promise<BuildOptions> {
     const problem = await writableFileProblem(file);
     if (problem) bad.add(flagInvalid({ flag, value: file, problem: `cannot write it: ${problem}`, hint: 'give a file in an existing, writable directory' }));
   }
+  if (opts.resume && opts.noCache) bad.add(flagInvalid({ flag: '--resume', problem: 'cannot be used with --no-cache: a build resumes from the checkpoints of the phase cache', hint: 'drop one of --resume and --no-cache' }));
   bad.throwIfAny();
   return opts;
 }

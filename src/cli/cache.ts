@@ -21,16 +21,23 @@ export function cacheCommand(cli: Argv): Argv {
         (l) => l.option('json', { type: 'boolean', default: false, describe: 'print the entries as JSON' }),
         async (argv) => {
           const { imageCacheDir, listEntries, phaseCacheDir } = await import('../pipeline/cache/cache-store.js');
+          const { checkpointsDir, listCheckpoints } = await import('../pipeline/cache/checkpoint-store.js');
           const dir = phaseCacheDir(imageCacheDir(argv['image-cache'], process.env));
           const entries = await listEntries(dir);
+          const checkpoints = await listCheckpoints(checkpointsDir(dir));
           if (argv.json) {
-            const rows = entries.map((e) => ({ key: e.manifest.key, label: e.manifest.label, created: e.manifest.created, lastUsed: e.lastUsed.toISOString(), archive: e.archivePath, bytes: e.manifest.archiveBytes }));
-            process.stdout.write(`${JSON.stringify(rows, null, 2)}\n`);
+            const rows = entries.map((e) => ({ key: e.manifest.key, label: e.manifest.label, created: e.manifest.created, lastUsed: e.lastUsed.toISOString(), archive: e.archivePath, bytes: e.manifest.archiveBytes, layers: e.manifest.layers ?? [] }));
+            const steps = checkpoints.map((c) => ({ key: c.manifest.key, step: c.manifest.step, parent: c.manifest.parent ?? null, label: c.manifest.label, created: c.manifest.created, lastUsed: c.lastUsed.toISOString(), archive: c.layer.archive, bytes: c.manifest.archiveBytes }));
+            process.stdout.write(`${JSON.stringify({ snapshots: rows, checkpoints: steps }, null, 2)}\n`);
             return;
           }
           if (entries.length === 0) process.stdout.write(`no phase snapshot in ${dir}\n`);
           for (const e of entries) {
-            process.stdout.write(`${e.manifest.key}  ${mib(e.manifest.archiveBytes).padStart(9)}  used ${e.lastUsed.toISOString()}  ${e.manifest.label}\n`);
+            const on = e.manifest.layers?.length ? `  (on ${e.manifest.layers.length} checkpoint(s))` : '';
+            process.stdout.write(`${e.manifest.key}  ${mib(e.manifest.archiveBytes).padStart(9)}  used ${e.lastUsed.toISOString()}  ${e.manifest.label}${on}\n`);
+          }
+          for (const c of checkpoints) {
+            process.stdout.write(`checkpoint ${c.manifest.step.padEnd(14)} ${c.manifest.key.slice(0, 12)}  ${mib(c.manifest.archiveBytes).padStart(9)}  used ${c.lastUsed.toISOString()}  ${c.manifest.label}\n`);
           }
         },
       )

@@ -100,6 +100,9 @@ export async function checkWritePlaces(ctx: BuildInput): Promise<void> {
 /** Every check above; each one's problem is collected in `bad`, so all are reported together. */
 export async function checkBuildInputs(ctx: BuildInput, bad: BadInputs): Promise<void> {
   bad.sync(() => checkNumericEnvironment(ctx));
+  if (ctx.opts.resume && ctx.hostEnv['TSDIB_PHASE_CACHE'] === '0') {
+    bad.add(envInvalid({ variable: 'TSDIB_PHASE_CACHE', value: '0', problem: '--resume needs the phase cache, which TSDIB_PHASE_CACHE=0 turns off', hint: 'unset TSDIB_PHASE_CACHE, or drop --resume' }));
+  }
   const seedProblem = seedEnvProblem(ctx.opts.seed, ctx.hostEnv);
   if (seedProblem) bad.add(seedProblem);
   await bad.check(() => checkOutputRequest(ctx));

@@ -79,6 +79,11 @@ export interface BuildOptions {
    * filesystem is made and filled at its offset. LVM, zpools and xfs are refused at plan time.
    */
   offlineAssembly: boolean;
+  /**
+   * `--resume` (tsdib): say which unfinished build of these elements is resumed, and release what a
+   * killed one left, before reusing its checkpoints (docs/caching.md). Needs the phase cache.
+   */
+  resume?: boolean;
   /** `--seed` (tsdib): every identifier of the image is derived from it (src/reproducible/seed.ts). */
   seed?: string | undefined;
 }

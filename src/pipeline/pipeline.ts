@@ -10,15 +10,20 @@ import { ReleaseStack } from '../host/release-stack.js';
 import { handleSignals } from '../host/signals.js';
 import { log, openLogfile, withHeldLog, withStep } from '../log.js';
 import type { OutputResult } from '../output/write-outputs.js';
-import type { BuildInput, TreeBuild } from './context.js';
+import type { BuildInput, HookedBuild, TreeBuild } from './context.js';
 import { copyRootTree, createImage, fillImageFromSnapshot, releaseBlockDevice, sizeImage, tidyTree, unmountImage, writeFstab } from './image-steps.js';
 import { pushOutputs, writeToNbd, type PushedArtifact } from './destination-steps.js';
 import { recordPackages, writeBuildManifest } from './manifest-step.js';
 import { writeDiskOutputs, writeTreeOutputs } from './output-steps.js';
 import { assembleImage, createOfflineImageStep, takeBiosBoot } from './offline-steps.js';
 import { checkBuildHostTools, makeWorkspace, planBuild, prepareHooks } from './prepare.js';
-import { enterBuildChroot, installExtraPackages, leaveBuildChroot, runHooksOf, runRootPhase } from './tree-steps.js';
+import { enterBuildChroot, installExtraPackages, leaveBuildChroot, runHooksOf, runRootPhase, withChrootPaused, type BuildChroot } from './tree-steps.js';
 import { lookUpPhaseCache, restoreSnapshot, savePhaseCache } from './cache/phase-cache.js';
+import { restoreCheckpoints, saveCheckpoint, stepRuns } from './cache/checkpoints.js';
+import { TREE_STEPS, type TreeStep } from './cache/checkpoint-key.js';
+import type { PhaseCacheState } from './cache/phase-cache-state.js';
+import { BuildRecord, prepareResume } from './cache/build-record.js';
+import { phaseCacheDir } from './cache/cache-store.js';
 
 /** The build's step names, in order (docs/build-flow.md and `tsdib plan` use the same names). */
 export const BUILD_STEPS = [
@@ -28,6 +33,7 @@ export const BUILD_STEPS = [
   'hooks',
   'phase cache',
   'restore snapshot',
+  'restore checkpoint',
   'root.d',
   'chroot',
   'extra-data.d',
@@ -64,8 +70,6 @@ export const BUILD_STEPS = [
 ] as const;
 export type BuildStep = (typeof BUILD_STEPS)[number];
 
-const step = <T>(name: BuildStep, fn: () => Promise<T>): Promise<T> => withStep(name, fn);
-
 /** What a finished build made. */
 export interface BuildOutcome {
   outputs: OutputResult[];
@@ -77,9 +81,27 @@ export interface BuildOutcome {
 
 /**
  * One build, step by step. Each step takes the stage it needs and returns the next (context.ts):
- * planned → workspace → hooked → tree → sized → image.
+ * planned → workspace → hooked → tree → sized → image. With the phase cache on, the build keeps a
+ * record of the step it is at, for `--resume` (build-record.ts).
  */
 export async function runBuild(input: BuildInput): Promise<BuildOutcome> {
+  const progress: { record?: BuildRecord } = {};
+  try {
+    const outcome = await runSteps(input, progress);
+    await progress.record?.finished();
+    return outcome;
+  } catch (e) {
+    const message = (e instanceof Error ? e.message : String(e)).split('\n')[0] ?? '';
+    await progress.record?.ended(isTsdibError(e) && e.code === 'INTERRUPTED' ? 'interrupted' : 'failed', message);
+    throw e;
+  }
+}
+
+async function runSteps(input: BuildInput, progress: { record?: BuildRecord }): Promise<BuildOutcome> {
+  const step = <T>(name: BuildStep, fn: () => Promise<T>): Promise<T> => {
+    void progress.record?.at(name);
+    return withStep(name, fn);
+  };
   // a bad input is reported by its error alone: the plan step's log is printed only when it passes
   const planned = await withHeldLog(() => step('plan', () => planBuild(input)), (e) => isTsdibError(e) && e.isBadInput);
   await step('check host tools', () => checkBuildHostTools(planned));
@@ -87,20 +109,42 @@ export async function runBuild(input: BuildInput): Promise<BuildOutcome> {
   const workspace = await step('workspace', () => makeWorkspace(planned));
   const hooked = await step('hooks', () => prepareHooks(workspace));
   // a snapshot of the finished tree under the same key (phase-cache.ts) replaces root.d … snapshot
-  const lookup = await step('phase cache', () => lookUpPhaseCache(hooked));
+  const lookup = await step('phase cache', async () => {
+    const found = await lookUpPhaseCache(hooked);
+    if (found) progress.record = await startBuildRecord(hooked, found);
+    return found;
+  });
   const hit = lookup?.snapshot;
   // a damaged snapshot is dropped: restoreSnapshot then returns the state without it
   const phaseCache = lookup && hit?.into === 'tree' ? await step('restore snapshot', () => restoreSnapshot(hooked, lookup, hit.entry)) : lookup;
   if (!phaseCache?.snapshot) {
-    await step('root.d', () => runRootPhase(hooked));
-    const chroot = await step('chroot', () => enterBuildChroot(hooked, { useHostResolver: true }));
-    await step('extra-data.d', () => runHooksOf(hooked, 'extra-data.d'));
-    await step('pre-install.d', () => runHooksOf(hooked, 'pre-install.d'));
-    await step('install.d', () => runHooksOf(hooked, 'install.d'));
-    await step('packages (-p)', () => installExtraPackages(hooked));
-    await step('post-install.d', () => runHooksOf(hooked, 'post-install.d'));
-    await step('post-root.d', () => runHooksOf(hooked, 'post-root.d'));
-    await step('leave chroot', () => leaveBuildChroot(hooked, chroot));
+    // a checkpoint of an earlier build (checkpoints.ts) replaces the tree steps up to its own
+    const checkpoints = phaseCache?.checkpoints;
+    const restored = checkpoints?.decision.restore;
+    if (checkpoints && restored) await step('restore checkpoint', () => restoreCheckpoints(hooked, checkpoints.run, restored));
+    const resumeStep = checkpoints?.decision.restoredStep;
+    const from = resumeStep ? TREE_STEPS.indexOf(resumeStep) + 1 : 0;
+    const runs = (s: TreeStep) => TREE_STEPS.indexOf(s) >= from;
+    if (runs('root.d')) {
+      await step('root.d', () => runRootPhase(hooked));
+      await keepCheckpoint(hooked, phaseCache, 'root.d');
+    }
+    if (from < TREE_STEPS.length) {
+      // the host's resolv.conf went in when the chroot was first entered: a later checkpoint has it
+      let chroot = await step('chroot', () => enterBuildChroot(hooked, { useHostResolver: from <= 1 }));
+      const inChroot = async (s: TreeStep, fn: () => Promise<void>) => {
+        if (!runs(s)) return;
+        await step(s, fn);
+        chroot = await keepCheckpointInChroot(hooked, phaseCache, s, chroot);
+      };
+      await inChroot('extra-data.d', () => runHooksOf(hooked, 'extra-data.d'));
+      await inChroot('pre-install.d', () => runHooksOf(hooked, 'pre-install.d'));
+      await inChroot('install.d', () => runHooksOf(hooked, 'install.d'));
+      await inChroot('packages (-p)', () => installExtraPackages(hooked));
+      await inChroot('post-install.d', () => runHooksOf(hooked, 'post-install.d'));
+      await inChroot('post-root.d', () => runHooksOf(hooked, 'post-root.d'));
+      await step('leave chroot', () => leaveBuildChroot(hooked, chroot));
+    }
     await step('snapshot', () => savePhaseCache(hooked, phaseCache));
   }
   const tree: TreeBuild = { ...hooked, phaseCache };
@@ -132,6 +176,28 @@ export async function runBuild(input: BuildInput): Promise<BuildOutcome> {
   const pushed = await step('push', () => pushOutputs(image, outputs));
   const manifest = await step('manifest', () => writeBuildManifest(image, packages, outputs));
   return { outputs, pushed, manifest };
+}
+
+/** `--resume` says what it resumes (and releases what a killed build left); then this build's own record starts. */
+async function startBuildRecord(build: HookedBuild, state: PhaseCacheState): Promise<BuildRecord> {
+  const dir = phaseCacheDir(build.imageCache);
+  if (build.opts.resume) await prepareResume(dir, state.group, state.label);
+  const record = new BuildRecord(dir, { group: state.group, label: state.label, workspace: build.workspace.dir, step: 'phase cache' });
+  await record.start();
+  return record;
+}
+
+/** After a tree step that ran something, with the phase cache on: its checkpoint. */
+async function keepCheckpoint(build: HookedBuild, phaseCache: PhaseCacheState | undefined, s: TreeStep): Promise<void> {
+  const checkpoints = phaseCache?.checkpoints;
+  if (checkpoints && stepRuns(build, s)) await withStep(`checkpoint ${s}`, () => saveCheckpoint(build, checkpoints.run, s));
+}
+
+/** The same in the chroot: the checkpoint is taken with the chroot's mounts released. */
+async function keepCheckpointInChroot(build: HookedBuild, phaseCache: PhaseCacheState | undefined, s: TreeStep, chroot: BuildChroot): Promise<BuildChroot> {
+  const checkpoints = phaseCache?.checkpoints;
+  if (!checkpoints || checkpoints.run.stopped || !stepRuns(build, s)) return chroot;
+  return withChrootPaused(build, chroot, () => keepCheckpoint(build, phaseCache, s));
 }
 
 export interface BuildResult {

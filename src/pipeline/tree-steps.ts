@@ -113,8 +113,24 @@ export async function enterBuildChroot(build: HookedBuild, opts: { useHostResolv
       await seedAptArchives(aptCacheDir, aptCache);
     }
   }
-  const session = await enterChroot(build.release, ws.mountPath, { hooksPath: ws.hooksPath, ...(aptCache ? { aptCache } : {}), userNamespace: isRootlessBuild(build.hostEnv) });
+  const session = await openChroot(build, aptCache);
   return { session, aptCacheDir, aptWorkDir: aptCache };
+}
+
+function openChroot(build: HookedBuild, aptCache: string | undefined): Promise<ChrootSession> {
+  const ws = build.workspace;
+  return enterChroot(build.release, ws.mountPath, { hooksPath: ws.hooksPath, ...(aptCache ? { aptCache } : {}), userNamespace: isRootlessBuild(build.hostEnv) });
+}
+
+/**
+ * Runs `fn` with the chroot's mounts and policy-rc.d released (the tree as it is between phases,
+ * for a checkpoint), then makes them again; apt's workspace archive dir stays. Returns the chroot
+ * to go on with.
+ */
+export async function withChrootPaused(build: HookedBuild, chroot: BuildChroot, fn: () => Promise<void>): Promise<BuildChroot> {
+  await chroot.session.leave();
+  await fn();
+  return { ...chroot, session: await openChroot(build, chroot.aptWorkDir) };
 }
 
 export async function leaveBuildChroot(build: HookedBuild, chroot: BuildChroot): Promise<void> {

@@ -8,6 +8,9 @@ import type { Plan } from '../../elements/plan.js';
 import { cacheKey, cacheKeyInputs } from './cache-key.js';
 import { imageCacheDir, phaseCacheDir } from './cache-store.js';
 import { cacheGroup, decide, phaseCacheDisabled } from './phase-cache.js';
+import { staleBaseReasons } from './base-inputs.js';
+import { decideCheckpoint, stepRuns } from './checkpoints.js';
+import { TREE_STEPS, type TreeStep } from './checkpoint-key.js';
 import { plannedHookEnvironment } from '../planned-hook-environment.js';
 
 export interface PhaseCachePlan {
@@ -17,6 +20,10 @@ export interface PhaseCachePlan {
   /** The entry a `build` status's reasons compare with. */
   comparedWith?: string;
   reasons: string[];
+  /** On a miss: per tree step, whether its checkpoint is reused, the step runs, or it has nothing to run. */
+  checkpoints?: Array<{ step: TreeStep; status: 'reuse' | 'run' | 'nothing to run'; key: string }>;
+  /** The first step that runs, and why no checkpoint of it matches. */
+  checkpointMiss?: { step: TreeStep; reasons: string[]; comparedWith?: string };
 }
 
 export async function planPhaseCache(opts: BuildOptions, plan: Plan, hostEnv: Readonly<Record<string, string | undefined>>): Promise<PhaseCachePlan> {
@@ -29,7 +36,10 @@ export async function planPhaseCache(opts: BuildOptions, plan: Plan, hostEnv: Re
   const key = cacheKey(inputs);
   const d = await decide(dir, key, inputs, cacheGroup(opts).group);
   if (d.entry) return { dir, status: 'reuse', key, reasons: [`entry ${key} matches (made ${d.entry.manifest.created})`] };
-  return { dir, status: 'build', key, reasons: d.reasons, ...(d.comparedWith ? { comparedWith: d.comparedWith } : {}) };
+  const c = await decideCheckpoint(dir, inputs, { plan, opts }, cacheGroup(opts).group, staleBaseReasons);
+  const restoredAt = c.restoredStep ? TREE_STEPS.indexOf(c.restoredStep) : -1;
+  const checkpoints = c.chain.map((l, i) => ({ step: l.step, status: !stepRuns({ plan, opts }, l.step) ? ('nothing to run' as const) : i <= restoredAt ? ('reuse' as const) : ('run' as const), key: l.key }));
+  return { dir, status: 'build', key, reasons: d.reasons, ...(d.comparedWith ? { comparedWith: d.comparedWith } : {}), checkpoints, ...(c.miss ? { checkpointMiss: c.miss } : {}) };
 }
 
 /** Lines for the text plan. */
@@ -44,5 +54,14 @@ export function formatPhaseCachePlan(p: PhaseCachePlan): string {
   if (p.key) lines.push(`  key: ${p.key}`);
   if (p.comparedWith) lines.push(`  compared with ${p.comparedWith}:`);
   if (p.status !== 'off') for (const r of p.reasons) lines.push(`  ${p.status === 'reuse' ? '' : 'why not: '}${r}`);
+  if (p.checkpoints) {
+    lines.push('Checkpoints (per tree step):');
+    const width = Math.max(...p.checkpoints.map((c) => c.step.length));
+    for (const c of p.checkpoints) {
+      const why = p.checkpointMiss?.step === c.step ? `: ${p.checkpointMiss.reasons.join('; ')}${p.checkpointMiss.comparedWith ? ` (compared with ${p.checkpointMiss.comparedWith})` : ''}` : '';
+      const what = c.status === 'reuse' ? `reused from checkpoint ${c.key.slice(0, 12)}` : c.status === 'run' ? `runs${why}` : 'nothing to run';
+      lines.push(`  ${c.step.padEnd(width)}  ${what}`);
+    }
+  }
   return `${lines.join('\n')}\n`;
 }

@@ -6,6 +6,8 @@
 import { readdir, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { listEntries, phaseCacheDir, removeEntry, strayFiles, type PhaseCacheEntry } from './cache-store.js';
+import { checkpointsDir, listCheckpoints, removeCheckpoint, strayCheckpointFiles } from './checkpoint-store.js';
+import { unneededCheckpoints } from './checkpoints.js';
 
 /** Removes all but the `keep` most recently used entries of `group`; returns the removed ones. */
 export async function pruneGroup(dir: string, group: string, keep: number): Promise<PhaseCacheEntry[]> {
@@ -63,13 +65,22 @@ export async function pruneCache(imageCache: string, opts: PruneOptions, now = D
   }
   const maxAgeMs = opts.maxAgeDays === undefined ? undefined : opts.maxAgeDays * 86_400_000;
   const perGroup = new Map<string, number>();
+  const referenced = new Set<string>();
   for (const e of await listEntries(dir)) {
     const n = (perGroup.get(e.manifest.group) ?? 0) + 1;
     perGroup.set(e.manifest.group, n);
     if (opts.keep !== undefined && n > opts.keep) await dropEntry(e, `more than ${opts.keep} of this element set`);
     else if (maxAgeMs !== undefined && now - e.lastUsed.getTime() > maxAgeMs) await dropEntry(e, `unused for more than ${opts.maxAgeDays} days`);
+    else for (const k of e.manifest.layers ?? []) referenced.add(k);
   }
   for (const f of await strayFiles(dir)) await drop(f, 'incomplete entry');
+  const checkpoints = checkpointsDir(dir);
+  const unneeded = unneededCheckpoints(await listCheckpoints(checkpoints), referenced, { ...(opts.keep !== undefined ? { keep: opts.keep } : {}), ...(maxAgeMs !== undefined ? { maxAgeMs } : {}), now });
+  for (const c of unneeded) {
+    removed.push({ path: c.layer.archive, bytes: c.manifest.archiveBytes, why: `${c.manifest.label}: checkpoint ${c.manifest.step} no snapshot is made of` });
+    if (!opts.dryRun) await removeCheckpoint(c);
+  }
+  for (const f of await strayCheckpointFiles(checkpoints)) await drop(f, 'incomplete checkpoint');
   if (maxAgeMs !== undefined) {
     const rootfs = join(imageCache, 'rootfs');
     for (const n of (await readdir(rootfs).catch(() => [] as string[])).sort()) {

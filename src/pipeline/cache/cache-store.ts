@@ -10,8 +10,12 @@ import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { processAlive } from '../../host/processes.js';
 import type { CacheKeyInputs } from './cache-key.js';
+import { CHECKPOINTS_DIR, checkpointsDir, readCheckpoint } from './checkpoint-store.js';
+import type { TreeLayer } from './tree-archive.js';
 
 export const PHASE_CACHE_DIR = 'phase-cache';
+/** Beside the snapshots: the records of unfinished builds (`--resume`). */
+export const BUILD_RECORDS_DIR = 'builds';
 
 /** A file a root.d hook declared as its input (a cached base tarball), as it was when used. */
 export interface BaseInput {
@@ -37,12 +41,22 @@ export interface PhaseCacheManifest {
   treeKiB?: number;
   inputs: CacheKeyInputs;
   base: BaseInput[];
+  /**
+   * The checkpoints (checkpoints.ts) the tree is made of, oldest first; the entry's own archive is
+   * then the last layer, holding what changed after the last checkpoint. Absent: the archive is the
+   * whole tree.
+   */
+  layers?: string[];
+  /** With `layers`: what the own archive's layer deletes. */
+  deletions?: string[];
 }
 
 export interface PhaseCacheEntry {
   manifest: PhaseCacheManifest;
   manifestPath: string;
   archivePath: string;
+  /** The tree as layers to apply in order: the checkpoints', then the own archive (alone when the archive is the whole tree). */
+  layers: TreeLayer[];
   /** Last use (the manifest's mtime). */
   lastUsed: Date;
 }
@@ -61,7 +75,15 @@ async function readManifest(path: string): Promise<PhaseCacheEntry | undefined> 
     const manifest = JSON.parse(await readFile(path, 'utf8')) as PhaseCacheManifest;
     const archivePath = join(path, '..', manifest.archive);
     await lstat(archivePath);
-    return { manifest, manifestPath: path, archivePath, lastUsed: (await stat(path)).mtime };
+    const layers: TreeLayer[] = [];
+    for (const key of manifest.layers ?? []) {
+      const checkpoint = await readCheckpoint(checkpointsDir(join(path, '..')), key);
+      // a checkpoint it is made of was pruned: the entry is incomplete
+      if (!checkpoint) return undefined;
+      layers.push(checkpoint.layer);
+    }
+    layers.push({ archive: archivePath, deletions: manifest.deletions ?? [] });
+    return { manifest, manifestPath: path, archivePath, layers, lastUsed: (await stat(path)).mtime };
   } catch {
     return undefined;
   }
@@ -108,7 +130,7 @@ export async function strayFiles(dir: string): Promise<string[]> {
   }
   const stray: string[] = [];
   for (const n of names.sort()) {
-    if (complete.has(n)) continue;
+    if (complete.has(n) || n === CHECKPOINTS_DIR || n === BUILD_RECORDS_DIR) continue;
     const partial = /\.partial\.(\d+)$/.exec(n);
     if (partial && processAlive(Number(partial[1]))) continue;
     stray.push(join(dir, n));

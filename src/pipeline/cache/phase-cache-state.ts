@@ -5,6 +5,7 @@
  */
 import type { CacheKeyInputs } from './cache-key.js';
 import type { PhaseCacheEntry } from './cache-store.js';
+import type { CheckpointDecision, CheckpointRun } from './checkpoints.js';
 
 /** What step `phase cache` decided (kept on the build's stages from TreeBuild on). */
 export interface PhaseCacheState {
@@ -15,6 +16,8 @@ export interface PhaseCacheState {
   readonly label: string;
   /** The snapshot the tree comes from: root.d … snapshot are skipped. Undefined: the tree is built, then saved at `snapshot`. */
   readonly snapshot?: PhaseCacheSnapshot;
+  /** On a miss: which checkpoint the tree starts from, and the checkpoints this build saves (checkpoints.ts). */
+  readonly checkpoints?: { readonly decision: CheckpointDecision; readonly run: CheckpointRun };
 }
 
 /**

@@ -21,29 +21,26 @@
  * installed (TSDIB_PHASE_CACHE_COMPRESS=none for plain tar). Each build keeps the newest
  * TSDIB_PHASE_CACHE_KEEP (default 3) entries of its element set.
  */
-import { isRootlessBuild } from '../../host/userns/rootless-build.js';
 import { createHash } from 'node:crypto';
 import { mkdir, readdir, readFile, rename, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { BuildOptions } from '../options.js';
 import { blockDeviceFailed, isTsdibError } from '../../errors.js';
-import { run, succeeds } from '../../host/exec.js';
+import { succeeds } from '../../host/exec.js';
+import { isRootlessBuild } from '../../host/userns/rootless-build.js';
 import { mountsUnder } from '../../host/mount.js';
 import { log } from '../../log.js';
 import { cacheKey, cacheKeyInputs, describeKeyDifferences, type CacheKeyInputs } from './cache-key.js';
 import { pruneGroup } from './cache-prune.js';
-import { listEntries, phaseCacheDir, readEntry, removeEntry, touchEntry, writeManifest, type BaseInput, type PhaseCacheEntry, type PhaseCacheManifest } from './cache-store.js';
+import { BASE_INPUTS_FILE, declaredBaseInputs, staleBaseReasons } from './base-inputs.js';
+import { listEntries, phaseCacheDir, readEntry, removeEntry, touchEntry, writeManifest, type PhaseCacheEntry, type PhaseCacheManifest } from './cache-store.js';
+import { decideCheckpoint, describeCheckpointDecision, pruneCheckpoints, startCheckpointRun, type CheckpointRun } from './checkpoints.js';
+import { applyLayers, createTreeArchive, type ArchiveCompression } from './tree-archive.js';
+import { diffTrees, indexTree } from './tree-index.js';
 import type { HookedBuild, PlannedBuild } from '../context.js';
 import type { PhaseCacheState } from './phase-cache-state.js';
 import { treeUsageKiB } from '../image-size.js';
 import { rootFsParams } from '../prepare.js';
-
-/** The file in TMP_BUILD_DIR where root.d hooks declare the cached files they used. */
-export const BASE_INPUTS_FILE = 'phase-cache-inputs';
-
-
-/** The same tar options for writing and reading: numeric owners, every xattr, ACLs. */
-const TAR_TREE_OPTIONS = ['--numeric-owner', '--xattrs', '--xattrs-include=*', '--acls'];
 
 export interface CacheDecision {
   enabled: boolean;
@@ -68,17 +65,6 @@ export function cacheGroup(opts: Pick<BuildOptions, 'elements' | 'arch' | 'skipB
   return { group, label: `${opts.skipBase ? '-n ' : ''}${opts.elements.join(' ')} (${opts.arch})` };
 }
 
-/** Why a base file no longer matches what the entry was built from (undefined: it matches). */
-async function baseMismatch(base: BaseInput, now = Date.now()): Promise<string | undefined> {
-  const s = await stat(base.path).catch(() => undefined);
-  if (!s) return `base file ${base.path} is gone`;
-  if (s.size !== base.size || Math.abs(s.mtimeMs - base.mtimeMs) >= 1) return `base file ${base.path} was rebuilt`;
-  if (base.maxAgeDays !== undefined && Math.floor((now - s.mtimeMs) / 86_400_000) > base.maxAgeDays) {
-    return `base file ${base.path} is older than ${base.maxAgeDays} days (its hook would rebuild it)`;
-  }
-  return undefined;
-}
-
 /**
  * Looks the key up: the matching entry when it can be reused, else the reasons (what differs from
  * the newest entry of the same group, or of any group).
@@ -86,7 +72,7 @@ async function baseMismatch(base: BaseInput, now = Date.now()): Promise<string |
 export async function decide(dir: string, key: string, inputs: CacheKeyInputs, group: string): Promise<CacheDecision> {
   const entry = await readEntry(dir, key);
   if (entry) {
-    const stale = (await Promise.all(entry.manifest.base.map((b) => baseMismatch(b)))).filter((r): r is string => r !== undefined);
+    const stale = await staleBaseReasons(entry.manifest.base);
     if (stale.length === 0) return { enabled: true, reasons: [], entry, key };
     return { enabled: true, reasons: stale, key };
   }
@@ -119,7 +105,10 @@ export async function lookUpPhaseCache(build: HookedBuild): Promise<PhaseCacheSt
   if (!decision.entry) {
     const vs = decision.comparedWith ? ` (compared with ${decision.comparedWith})` : '';
     log.info(`phase cache: miss for ${key}${vs}: ${decision.reasons.join('; ')}`);
-    return state;
+    const checkpoints = await decideCheckpoint(dir, inputs, build, group, staleBaseReasons);
+    log.info(describeCheckpointDecision(checkpoints));
+    const run = await startCheckpointRun(build, dir, checkpoints.chain, inputs, group, label, await compressor(build.hostEnv));
+    return { ...state, checkpoints: { decision: checkpoints, run } };
   }
   const entry = decision.entry;
   await touchEntry(entry);
@@ -143,7 +132,7 @@ export async function restoreSnapshot(build: HookedBuild, state: PhaseCacheState
   const root = build.workspace.mountPath;
   const t0 = performance.now();
   try {
-    await extractTree(entry.archivePath, root);
+    await applyLayers(entry.layers, root);
   } catch (e) {
     if (isTsdibError(e) && e.code === 'INTERRUPTED') throw e;
     // a damaged snapshot: drop it and build the tree instead
@@ -185,7 +174,7 @@ function extractsIntoImage(planned: PlannedBuild): boolean {
  */
 export async function restoreSnapshotIntoImage(entry: PhaseCacheEntry, root: string): Promise<void> {
   try {
-    await extractTree(entry.archivePath, root);
+    await applyLayers(entry.layers, root);
   } catch (e) {
     if (isTsdibError(e) && e.code === 'INTERRUPTED') throw e;
     await removeEntry(entry);
@@ -196,25 +185,10 @@ export async function restoreSnapshotIntoImage(entry: PhaseCacheEntry, root: str
   }
 }
 
-async function compressor(env: Readonly<Record<string, string | undefined>>): Promise<'zstd' | 'none'> {
+async function compressor(env: Readonly<Record<string, string | undefined>>): Promise<ArchiveCompression> {
   const want = env['TSDIB_PHASE_CACHE_COMPRESS'];
   if (want === 'none') return 'none';
   return (await succeeds('zstd', ['--version'], { step: 'phase cache' })) ? 'zstd' : 'none';
-}
-
-/** Reads the base files root.d hooks declared (see BASE_INPUTS_FILE). */
-async function declaredBaseInputs(buildDir: string): Promise<BaseInput[]> {
-  const text = await readFile(join(buildDir, BASE_INPUTS_FILE), 'utf8').catch(() => '');
-  const out: BaseInput[] = [];
-  for (const line of text.split('\n')) {
-    const [path, maxAge] = line.split('\t');
-    if (!path) continue;
-    const s = await stat(path).catch(() => undefined);
-    if (!s) continue;
-    const days = maxAge !== undefined && /^\d+$/.test(maxAge.trim()) ? Number(maxAge.trim()) : undefined;
-    out.push({ path, size: s.size, mtimeMs: s.mtimeMs, ...(days !== undefined ? { maxAgeDays: days } : {}) });
-  }
-  return out;
 }
 
 /** Step `snapshot`: stores the finished tree under the build's key (`state`: undefined when the cache is off). */
@@ -232,8 +206,17 @@ export async function savePhaseCache(build: HookedBuild, state: PhaseCacheState 
   const t0 = performance.now();
   const target = join(state.dir, archive);
   const tmp = `${target}.partial.${process.pid}`;
+  // on top of the build's checkpoints, the snapshot is only what changed since the last one
+  const checkpoints = layeredOn(state.checkpoints?.run);
+  let deletions: string[] = [];
   try {
-    await createTreeArchive(ws.mountPath, tmp, kind);
+    if (checkpoints) {
+      const change = diffTrees(checkpoints.index, await indexTree(ws.mountPath));
+      deletions = change.deleted;
+      await createTreeArchive(ws.mountPath, tmp, kind, change.changed);
+    } else {
+      await createTreeArchive(ws.mountPath, tmp, kind);
+    }
     await rename(tmp, target);
   } catch (e) {
     // a cache must not fail the build (a full disk, say): say so and go on without a snapshot
@@ -256,21 +239,27 @@ export async function savePhaseCache(build: HookedBuild, state: PhaseCacheState 
     seconds: Math.round(seconds * 10) / 10,
     inputs: state.inputs,
     base: await declaredBaseInputs(ws.dir),
+    ...(checkpoints ? { layers: checkpoints.layers, deletions } : {}),
   };
   await writeManifest(state.dir, manifest);
-  log.info(`phase cache: saved ${state.key} (${(manifest.archiveBytes / 1024 ** 2).toFixed(0)} MiB ${kind === 'zstd' ? 'tar.zst' : 'tar'}) in ${seconds.toFixed(1)} s`);
-  const keep = Number(build.hostEnv['TSDIB_PHASE_CACHE_KEEP'] ?? 3);
-  const removed = await pruneGroup(state.dir, state.group, Number.isInteger(keep) && keep >= 1 ? keep : 3);
+  const on = checkpoints ? ` on ${checkpoints.layers.length} checkpoint(s)` : '';
+  log.info(`phase cache: saved ${state.key} (${(manifest.archiveBytes / 1024 ** 2).toFixed(0)} MiB ${kind === 'zstd' ? 'tar.zst' : 'tar'}${on}) in ${seconds.toFixed(1)} s`);
+  await prunePhaseCache(build, state);
+}
+
+/** The build's checkpoint run when the snapshot can be a layer on top of it: every step that ran was checkpointed. */
+function layeredOn(run: CheckpointRun | undefined): (CheckpointRun & { index: NonNullable<CheckpointRun['index']> }) | undefined {
+  if (!run || run.stopped || run.index === undefined || run.layers.length === 0) return undefined;
+  return run as CheckpointRun & { index: NonNullable<CheckpointRun['index']> };
+}
+
+/** Keeps the newest TSDIB_PHASE_CACHE_KEEP snapshots of the build's element set, and the checkpoints still needed. */
+async function prunePhaseCache(build: HookedBuild, state: PhaseCacheState): Promise<void> {
+  const wanted = Number(build.hostEnv['TSDIB_PHASE_CACHE_KEEP'] ?? 3);
+  const keep = Number.isInteger(wanted) && wanted >= 1 ? wanted : 3;
+  const removed = await pruneGroup(state.dir, state.group, keep);
   if (removed.length > 0) log.info(`phase cache: removed ${removed.length} older entr${removed.length === 1 ? 'y' : 'ies'} of ${state.label}`);
-}
-
-/** tar of `root` (numeric owners, xattrs, ACLs), optionally through zstd. */
-export async function createTreeArchive(root: string, file: string, kind: 'zstd' | 'none'): Promise<void> {
-  const compress = kind === 'zstd' ? ['--use-compress-program=zstd -1 -T0 -q'] : [];
-  await run('tar', ['-C', root, ...TAR_TREE_OPTIONS, '--format=posix', '--pax-option=delete=atime,delete=ctime', '--warning=no-file-ignored', ...compress, '-cf', file, '.'], { step: 'phase cache: save' });
-}
-
-export async function extractTree(file: string, root: string): Promise<void> {
-  const decompress = file.endsWith('.zst') ? ['--use-compress-program=zstd -d -q'] : [];
-  await run('tar', ['-C', root, ...TAR_TREE_OPTIONS, '--same-permissions', '--same-owner', ...decompress, '-xf', file], { step: 'phase cache: restore' });
+  const referenced = new Set((await listEntries(state.dir)).flatMap((e) => e.manifest.layers ?? []));
+  const dropped = await pruneCheckpoints(state.dir, state.group, keep, referenced);
+  if (dropped.length > 0) log.info(`checkpoints: removed ${dropped.length} no longer needed`);
 }
