@@ -139,6 +139,7 @@ const CASES: BadInput[] = [
   { what: '--qemu-img-options that is not key=value', args: (d) => ['-t', 'qcow2', '--qemu-img-options', 'compat', '-o', join(d.out, 'img')], code: 'FLAG_INVALID', names: () => '--qemu-img-options compat: ' },
   { what: '--qemu-img-options with a key no writer takes', args: (d) => ['-t', 'qcow2', '--qemu-img-options', 'colour=blue', '-o', join(d.out, 'img')], code: 'FLAG_INVALID', names: () => 'colour' },
   { what: '--qemu-img-options meant for another format', args: (d) => ['-t', 'raw,tar', '--qemu-img-options', 'compat=0.10', '-o', join(d.out, 'img')], code: 'FLAG_INVALID', names: () => 'compat' },
+  { what: '--resume with --no-cache', args: (d) => ['--resume', '--no-cache', '-t', 'tar', '-o', join(d.out, 'img')], code: 'FLAG_INVALID', names: () => '--resume: cannot be used with --no-cache' },
   { what: 'a --seed with a space', args: (d) => ['--seed', 'my seed', '-t', 'tar', '-o', join(d.out, 'img')], code: 'FLAG_INVALID', names: () => '--seed "my seed": ' },
   { what: '-t docker without --docker-target', args: (d) => ['-t', 'docker', '-o', join(d.out, 'img')], code: 'FLAG_INVALID', names: () => '--docker-target' },
   // where the build writes
@@ -166,6 +167,7 @@ const CASES: BadInput[] = [
     names: () => '"NoSuchCloud" is not a cloud-init data source',
   },
   { what: 'a data source in the wrong case (cloud-init)', elements: ['fake-os', 'cloud-init'], env: () => ({ DIB_CLOUD_INIT_DATASOURCES: 'configdrive' }), code: 'ENV_INVALID', names: () => 'did you mean "ConfigDrive"' },
+  { what: '--resume with TSDIB_PHASE_CACHE=0', args: (d) => ['--resume', '-t', 'tar', '-o', join(d.out, 'img')], env: () => ({ TSDIB_PHASE_CACHE: '0' }), code: 'ENV_INVALID', names: () => 'TSDIB_PHASE_CACHE=0: --resume needs the phase cache' },
   { what: 'a TSDIB_SEED with a slash', env: () => ({ TSDIB_SEED: 'a/b' }), code: 'ENV_INVALID', names: () => 'TSDIB_SEED=a/b: ' },
   { what: 'a non-numeric SOURCE_DATE_EPOCH', env: () => ({ SOURCE_DATE_EPOCH: 'yesterday' }), code: 'ENV_INVALID', names: () => 'yesterday' },
   { what: 'an ACI_MANIFEST that is not JSON', files: { 'manifest.json': '{ acKind: oops\n' }, args: (d) => ['-t', 'aci', '-o', join(d.out, 'img')], env: (d) => ({ ACI_MANIFEST: join(d.root, 'manifest.json') }), code: 'ENV_INVALID', names: (d) => join(d.root, 'manifest.json') },

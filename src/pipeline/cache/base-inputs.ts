@@ -6,7 +6,15 @@
  */
 import { readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { BaseInput } from './cache-store.js';
+
+/** A file a root.d hook declared as its input (a cached base tarball), as it was when used. */
+export interface BaseInput {
+  path: string;
+  size: number;
+  mtimeMs: number;
+  /** The hook rebuilds the file when it is older than this (days); absent: never. */
+  maxAgeDays?: number;
+}
 
 /** The file in TMP_BUILD_DIR where root.d hooks declare the cached files they used. */
 export const BASE_INPUTS_FILE = 'phase-cache-inputs';

@@ -9,22 +9,17 @@ import { lstat, readdir, readFile, rename, rm, stat, utimes, writeFile } from 'n
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { processAlive } from '../../host/processes.js';
+import type { BaseInput } from './base-inputs.js';
 import type { CacheKeyInputs } from './cache-key.js';
 import { CHECKPOINTS_DIR, checkpointsDir, readCheckpoint } from './checkpoint-store.js';
 import type { TreeLayer } from './tree-archive.js';
+
+export type { BaseInput };
 
 export const PHASE_CACHE_DIR = 'phase-cache';
 /** Beside the snapshots: the records of unfinished builds (`--resume`). */
 export const BUILD_RECORDS_DIR = 'builds';
 
-/** A file a root.d hook declared as its input (a cached base tarball), as it was when used. */
-export interface BaseInput {
-  path: string;
-  size: number;
-  mtimeMs: number;
-  /** The hook rebuilds the file when it is older than this (days); absent: never. */
-  maxAgeDays?: number;
-}
 
 export interface PhaseCacheManifest {
   key: string;

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { processAlive } from '../../host/processes.js';
 import type { CacheKeyInputs } from './cache-key.js';
 import type { StepInputs, TreeStep } from './checkpoint-key.js';
-import type { BaseInput } from './cache-store.js';
+import type { BaseInput } from './base-inputs.js';
 import type { TreeLayer } from './tree-archive.js';
 
 export const CHECKPOINTS_DIR = 'checkpoints';

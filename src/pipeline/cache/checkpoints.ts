@@ -17,8 +17,9 @@ import { log } from '../../log.js';
 import type { HookedBuild } from '../context.js';
 import { describeKeyDifferences, type CacheKeyInputs } from './cache-key.js';
 import { checkpointChain, commonInputs, describeStepDifferences, TREE_STEPS, type ChainLink, type TreeStep } from './checkpoint-key.js';
+import type { CheckpointDecision, CheckpointRun } from './checkpoint-state.js';
 import { checkpointsDir, listCheckpoints, readChain, removeCheckpoint, strayCheckpointFiles, touchCheckpoints, writeCheckpointManifest, type Checkpoint, type CheckpointManifest } from './checkpoint-store.js';
-import type { BaseInput } from './cache-store.js';
+import type { BaseInput } from './base-inputs.js';
 import { BASE_INPUTS_FILE, declaredBaseInputs } from './base-inputs.js';
 import { applyLayers, createTreeArchive, extractTree, type ArchiveCompression } from './tree-archive.js';
 import { diffTrees, indexTree, type TreeIndex } from './tree-index.js';
@@ -29,15 +30,6 @@ export function stepRuns(planned: Pick<HookedBuild, 'plan' | 'opts'>, step: Tree
   return planned.plan.hooks.phases[step].length > 0;
 }
 
-/** What the lookup found: the checkpoints to restore (oldest first), and why the next step that runs misses. */
-export interface CheckpointDecision {
-  chain: ChainLink[];
-  restore?: Checkpoint[];
-  /** The step whose checkpoint is restored (its tree is the one after that step). */
-  restoredStep?: TreeStep;
-  /** The first step that runs after it, and why no checkpoint of it matches. */
-  miss?: { step: TreeStep; reasons: string[]; comparedWith?: string };
-}
 
 const short = (key: string) => key.slice(0, 12);
 
@@ -100,23 +92,6 @@ export function describeCheckpointDecision(d: CheckpointDecision): string {
   return `checkpoints: ${parts.join('; ')}`;
 }
 
-/** A build's checkpoints while its tree is built: the chain, what the tree holds, where the next layer starts. */
-export interface CheckpointRun {
-  readonly dir: string;
-  readonly group: string;
-  readonly label: string;
-  readonly chain: ChainLink[];
-  readonly common: CacheKeyInputs;
-  readonly compression: ArchiveCompression;
-  /** The walk of TMP_HOOKS_PATH right after `hooks`: what hooks add later is kept with each checkpoint. */
-  readonly hooksBaseline: TreeIndex;
-  /** The checkpoints the tree is made of so far, oldest first. */
-  layers: string[];
-  /** The tree's walk as of the last checkpoint (undefined: the tree is empty). */
-  index: TreeIndex | undefined;
-  /** Why no further checkpoint is saved (a save failed, or something was mounted below the tree). */
-  stopped?: string;
-}
 
 export async function startCheckpointRun(build: HookedBuild, phaseDir: string, chain: ChainLink[], inputs: CacheKeyInputs, group: string, label: string, compression: ArchiveCompression): Promise<CheckpointRun> {
   return { dir: checkpointsDir(phaseDir), group, label, chain, common: commonInputs(inputs), compression, hooksBaseline: await indexTree(build.workspace.hooksPath), layers: [], index: undefined };

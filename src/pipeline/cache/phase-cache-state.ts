@@ -5,7 +5,7 @@
  */
 import type { CacheKeyInputs } from './cache-key.js';
 import type { PhaseCacheEntry } from './cache-store.js';
-import type { CheckpointDecision, CheckpointRun } from './checkpoints.js';
+import type { CheckpointDecision, CheckpointRun } from './checkpoint-state.js';
 
 /** What step `phase cache` decided (kept on the build's stages from TreeBuild on). */
 export interface PhaseCacheState {

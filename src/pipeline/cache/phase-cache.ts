@@ -34,7 +34,8 @@ import { cacheKey, cacheKeyInputs, describeKeyDifferences, type CacheKeyInputs }
 import { pruneGroup } from './cache-prune.js';
 import { BASE_INPUTS_FILE, declaredBaseInputs, staleBaseReasons } from './base-inputs.js';
 import { listEntries, phaseCacheDir, readEntry, removeEntry, touchEntry, writeManifest, type PhaseCacheEntry, type PhaseCacheManifest } from './cache-store.js';
-import { decideCheckpoint, describeCheckpointDecision, pruneCheckpoints, startCheckpointRun, type CheckpointRun } from './checkpoints.js';
+import { decideCheckpoint, describeCheckpointDecision, pruneCheckpoints, startCheckpointRun } from './checkpoints.js';
+import type { CheckpointRun } from './checkpoint-state.js';
 import { applyLayers, createTreeArchive, type ArchiveCompression } from './tree-archive.js';
 import { diffTrees, indexTree } from './tree-index.js';
 import type { HookedBuild, PlannedBuild } from '../context.js';

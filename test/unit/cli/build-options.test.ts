@@ -42,7 +42,7 @@ describe('build options', () => {
       maxOnlineResize: 274877906944, minTmpfsGB: 3, mkfsOptions: '-O ^metadata_csum', mkfsJournalSizeMB: 32, noTmpfs: true, offline: true,
       qemuImgOptions: 'compat=0.10,cluster_size=65536', rootLabel: 'root', ramdiskElement: 'dracut-ramdisk', installType: 'package',
       dockerTarget: 'me/x:1', logfile: '/tmp/l', quiet: false, verbose: 0, blockDeviceConfig: '/tmp/bd.yaml', noCache: true, jsonEvents: '/tmp/e.json',
-      offlineAssembly: true, seed: 'fleet-7',
+      offlineAssembly: true, seed: 'fleet-7', resume: false,
     });
   });
 
