@@ -121,8 +121,8 @@ async function runSteps(input: BuildInput, progress: { record?: BuildRecord }): 
     // a checkpoint of an earlier build (checkpoints.ts) replaces the tree steps up to its own
     const checkpoints = phaseCache?.checkpoints;
     const restored = checkpoints?.decision.restore;
-    if (checkpoints && restored) await step('restore checkpoint', () => restoreCheckpoints(hooked, checkpoints.run, restored));
-    const resumeStep = checkpoints?.decision.restoredStep;
+    const resumed = checkpoints && restored ? await step('restore checkpoint', () => restoreCheckpoints(hooked, checkpoints.run, restored)) : false;
+    const resumeStep = resumed ? checkpoints?.decision.restoredStep : undefined;
     const from = resumeStep ? TREE_STEPS.indexOf(resumeStep) + 1 : 0;
     const runs = (s: TreeStep) => TREE_STEPS.indexOf(s) >= from;
     if (runs('root.d')) {

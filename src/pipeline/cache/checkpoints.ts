@@ -9,7 +9,7 @@
  * the workspace survives (docs/caching.md). A checkpoint is saved with the chroot's mounts
  * released (the tree as it is between phases) and never while something else is mounted below it.
  */
-import { mkdir, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { isTsdibError } from '../../errors.js';
 import { mountsUnder } from '../../host/mount.js';
@@ -97,18 +97,31 @@ export async function startCheckpointRun(build: HookedBuild, phaseDir: string, c
   return { dir: checkpointsDir(phaseDir), group, label, chain, common: commonInputs(inputs), compression, hooksBaseline: await indexTree(build.workspace.hooksPath), layers: [], index: undefined };
 }
 
-/** Step `restore checkpoint`: the checkpoints' layers into TMP_MOUNT_PATH, their hooks' files into TMP_HOOKS_PATH. */
-export async function restoreCheckpoints(build: HookedBuild, run: CheckpointRun, restore: readonly Checkpoint[]): Promise<void> {
+/**
+ * Step `restore checkpoint`: the checkpoints' layers into TMP_MOUNT_PATH, their hooks' files into
+ * TMP_HOOKS_PATH. Returns false when one could not be unpacked: the chain is removed, the tree
+ * emptied, and the build builds it from root.d (saving the chain again).
+ */
+export async function restoreCheckpoints(build: HookedBuild, run: CheckpointRun, restore: readonly Checkpoint[]): Promise<boolean> {
   const ws = build.workspace;
   const t0 = performance.now();
-  await applyLayers(restore.map((c) => c.layer), ws.mountPath);
   const last = restore[restore.length - 1]!;
-  if (last.hooksArchivePath) await extractTree(last.hooksArchivePath, ws.hooksPath);
+  try {
+    await applyLayers(restore.map((c) => c.layer), ws.mountPath);
+    if (last.hooksArchivePath) await extractTree(last.hooksArchivePath, ws.hooksPath);
+  } catch (e) {
+    if (isTsdibError(e) && e.code === 'INTERRUPTED') throw e;
+    log.warn(`checkpoints: the ${last.manifest.step} checkpoint ${short(last.manifest.key)} could not be restored (${e instanceof Error ? e.message : String(e)}); its chain is removed, building the tree`);
+    for (const c of restore) await removeCheckpoint(c);
+    for (const name of await readdir(ws.mountPath)) await rm(join(ws.mountPath, name), { recursive: true, force: true });
+    return false;
+  }
   await writeFile(join(ws.dir, BASE_INPUTS_FILE), last.manifest.base.map((b) => `${b.path}\t${b.maxAgeDays ?? ''}\n`).join(''));
   await touchCheckpoints(restore);
   run.layers = restore.map((c) => c.manifest.key);
   run.index = await indexTree(ws.mountPath);
   log.info(`checkpoints: ${restore.length} layer(s) restored in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+  return true;
 }
 
 /**

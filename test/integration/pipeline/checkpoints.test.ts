@@ -150,6 +150,19 @@ describe.skipIf(skip)('per-phase checkpoints', () => {
     expect(mountsBelow(base)).toEqual([]);
   });
 
+  it('a damaged checkpoint is removed and the tree built instead', () => {
+    const dir = join(cache, 'phase-cache', 'checkpoints');
+    const manifests = readdirSync(dir).filter((n) => n.endsWith('.json')).map((n) => JSON.parse(readFileSync(join(dir, n), 'utf8')) as { step: string; archive: string; created: string });
+    const newest = manifests.filter((m) => m.step === 'install.d').sort((a, b) => b.created.localeCompare(a.created))[0]!;
+    writeFileSync(join(dir, newest.archive), 'not an archive');
+    edit('post-install.d/50-post-install', script('echo "post-install v4" > /etc/steps-post-install\nrm /etc/steps-doomed\necho "steps: post-install.d ran"'));
+    const r = build('damaged');
+    expect(r.status, r.log).toBe(0);
+    expect(r.log).toMatch(/checkpoints: the install\.d checkpoint \w+ could not be restored .*building the tree/);
+    expect(r.log).toContain('steps: install.d ran');
+    expect(member(join(out, 'damaged.tar'), './etc/steps-post-install')).toBe('post-install v4\n');
+  });
+
   it('--resume with --no-cache is refused before anything is made (exit 2)', () => {
     const r = build('refused', ['--resume', '--no-cache']);
     expect(r.status).toBe(2);
