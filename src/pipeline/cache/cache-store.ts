@@ -8,11 +8,11 @@
 import { lstat, readdir, readFile, rename, rm, stat, utimes, writeFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { processAlive } from '../../host/processes.js';
 import type { BaseInput } from './base-inputs.js';
 import type { CacheKeyInputs } from './cache-key.js';
 import { CHECKPOINTS_DIR, checkpointsDir, readCheckpoint } from './checkpoint-store.js';
 import type { TreeLayer } from './tree-archive.js';
+import { unnamedFiles } from './stray-files.js';
 
 export type { BaseInput };
 
@@ -117,18 +117,10 @@ export async function removeEntry(entry: PhaseCacheEntry): Promise<void> {
 
 /** Archives and manifests of entries that never completed, or whose other half is gone; temp files of dead builds. */
 export async function strayFiles(dir: string): Promise<string[]> {
-  const names = await readdir(dir).catch(() => [] as string[]);
-  const complete = new Set<string>();
+  const complete = new Set<string>([CHECKPOINTS_DIR, BUILD_RECORDS_DIR]);
   for (const e of await listEntries(dir)) {
     complete.add(`${e.manifest.key}.json`);
     complete.add(e.manifest.archive);
   }
-  const stray: string[] = [];
-  for (const n of names.sort()) {
-    if (complete.has(n) || n === CHECKPOINTS_DIR || n === BUILD_RECORDS_DIR) continue;
-    const partial = /\.partial\.(\d+)$/.exec(n);
-    if (partial && processAlive(Number(partial[1]))) continue;
-    stray.push(join(dir, n));
-  }
-  return stray;
+  return unnamedFiles(dir, complete);
 }

@@ -7,7 +7,7 @@
  */
 import { lstat, readdir, readFile, rename, rm, stat, utimes, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { processAlive } from '../../host/processes.js';
+import { unnamedFiles } from './stray-files.js';
 import type { CacheKeyInputs } from './cache-key.js';
 import type { StepInputs, TreeStep } from './checkpoint-key.js';
 import type { BaseInput } from './base-inputs.js';
@@ -110,19 +110,11 @@ export async function removeCheckpoint(c: Checkpoint): Promise<void> {
 
 /** Files of checkpoints that never completed (no manifest names them), except a live build's temp files. */
 export async function strayCheckpointFiles(dir: string): Promise<string[]> {
-  const names = await readdir(dir).catch(() => [] as string[]);
   const named = new Set<string>();
   for (const c of await listCheckpoints(dir)) {
     named.add(`${c.manifest.key}.json`);
     named.add(c.manifest.archive);
     if (c.manifest.hooksArchive) named.add(c.manifest.hooksArchive);
   }
-  const stray: string[] = [];
-  for (const n of names.sort()) {
-    if (named.has(n)) continue;
-    const partial = /\.partial\.(\d+)/.exec(n);
-    if (partial && processAlive(Number(partial[1]))) continue;
-    stray.push(join(dir, n));
-  }
-  return stray;
+  return unnamedFiles(dir, named);
 }
