@@ -132,7 +132,7 @@ const fmt = (s) => `${s.toFixed(1)} s`;
 function printSteps(title, runs) {
   console.log(`\n${title}`);
   const names = [...new Set(runs.flatMap((r) => r.steps.map(([n]) => n)))];
-  const header = ['step'.padEnd(22), ...runs.map((r) => r.label.padStart(10))].join(' ');
+  const header = ['step'.padEnd(26), ...runs.map((r) => r.label.padStart(10))].join(' ');
   console.log(`  ${header}`);
   for (const n of names) {
     const cells = runs.map((r) => {
@@ -140,9 +140,9 @@ function printSteps(title, runs) {
       return (v === undefined ? '—' : v.toFixed(1)).padStart(10);
     });
     if (runs.every((r) => (r.steps.find(([m]) => m === n)?.[1] ?? 0) < 0.05)) continue;
-    console.log(`  ${n.padEnd(22)} ${cells.join(' ')}`);
+    console.log(`  ${n.padEnd(26)} ${cells.join(' ')}`);
   }
-  console.log(`  ${'wall (whole process)'.padEnd(22)} ${runs.map((r) => r.seconds.toFixed(1).padStart(10)).join(' ')}`);
+  console.log(`  ${'wall (whole process)'.padEnd(26)} ${runs.map((r) => r.seconds.toFixed(1).padStart(10)).join(' ')}`);
   for (const r of runs) console.log(`  ${r.label}: ${r.cache}`);
 }
 

@@ -121,7 +121,8 @@ export async function lookUpPhaseCache(build: HookedBuild): Promise<PhaseCacheSt
 }
 
 function reusing(state: PhaseCacheState, entry: PhaseCacheEntry): string {
-  return `phase cache: reusing ${state.key} (${(entry.manifest.archiveBytes / 1024 ** 2).toFixed(0)} MiB, made ${entry.manifest.created}): root.d … post-root.d skipped`;
+  const size = entry.layers.length > 1 ? `${entry.layers.length} layers` : `${(entry.manifest.archiveBytes / 1024 ** 2).toFixed(0)} MiB`;
+  return `phase cache: reusing ${state.key} (${size}, made ${entry.manifest.created}): root.d … post-root.d skipped`;
 }
 
 /**
