@@ -27,6 +27,8 @@ export interface CheckpointManifest {
   archiveBytes: number;
   /** `./`-relative paths the layer deletes from its parent's tree. */
   deletions: string[];
+  /** The archive's entries with other names (tree-archive.ts: TreeLayer.linked); absent in older manifests. */
+  linked?: string[];
   /** Files the hooks had added to TMP_HOOKS_PATH by then (an archive beside the manifest). */
   hooksArchive?: string;
   /** This step's own input (checkpoint-key.ts), to say later what changed. */
@@ -58,7 +60,7 @@ async function readCheckpointManifest(path: string): Promise<Checkpoint | undefi
     await lstat(archive);
     const hooksArchivePath = manifest.hooksArchive ? join(dir, manifest.hooksArchive) : undefined;
     if (hooksArchivePath) await lstat(hooksArchivePath);
-    return { manifest, manifestPath: path, layer: { archive, deletions: manifest.deletions }, ...(hooksArchivePath ? { hooksArchivePath } : {}), lastUsed: (await stat(path)).mtime };
+    return { manifest, manifestPath: path, layer: { archive, deletions: manifest.deletions, ...(manifest.linked ? { linked: manifest.linked } : {}) }, ...(hooksArchivePath ? { hooksArchivePath } : {}), lastUsed: (await stat(path)).mtime };
   } catch {
     return undefined;
   }

@@ -168,6 +168,7 @@ export async function saveCheckpoint(build: HookedBuild, run: CheckpointRun, ste
       archive,
       archiveBytes: (await stat(join(run.dir, archive))).size,
       deletions: change.deleted,
+      linked: change.linked,
       ...(hooksChange.length > 0 ? { hooksArchive } : {}),
       inputs: link.inputs,
       ...(parent ? {} : { common: run.common }),

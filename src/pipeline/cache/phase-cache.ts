@@ -180,8 +180,9 @@ export async function restoreSnapshotIntoImage(entry: PhaseCacheEntry, root: str
   } catch (e) {
     if (isTsdibError(e) && e.code === 'INTERRUPTED') throw e;
     await removeEntry(entry);
-    throw blockDeviceFailed(`phase cache: the snapshot ${entry.archivePath} could not be unpacked into the image; it is removed`, {
+    throw blockDeviceFailed(`phase cache: the snapshot ${entry.archivePath} could not be unpacked into the image (${e instanceof Error ? e.message : String(e)}); it is removed`, {
       hint: 'run the build again (it builds the tree), or with TSDIB_PHASE_CACHE=0',
+      ...(isTsdibError(e) && e.context.outputTail ? { outputTail: e.context.outputTail } : {}),
       cause: e,
     });
   }

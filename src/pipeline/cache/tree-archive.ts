@@ -2,10 +2,10 @@
  * Root trees as tar archives (numeric owners, every xattr, POSIX ACLs, hard links, device nodes),
  * whole or as layers: a layer holds the entries a phase made or changed and names the ones it
  * deleted (tree-index.ts). A tree is rebuilt by applying its layers in order: each layer's
- * deletions first, then its archive.
+ * deletions first, then its archive, less what a later layer deletes.
  */
 import { realpath, rm, writeFile } from 'node:fs/promises';
-import { dirname, join, relative } from 'node:path';
+import { basename, dirname, join, relative } from 'node:path';
 import { run } from '../../host/exec.js';
 
 /** The same tar options for writing and reading. */
@@ -17,6 +17,12 @@ export type ArchiveCompression = 'zstd' | 'none';
 export interface TreeLayer {
   readonly archive: string;
   readonly deletions: readonly string[];
+  /**
+   * The archive's entries with more than one name (tree-index.ts): never left out, another name may
+   * be stored as a hard link to them. Absent (a layer from before it was recorded): the archive is
+   * unpacked whole.
+   */
+  readonly linked?: readonly string[];
 }
 
 /**
@@ -38,30 +44,57 @@ export async function createTreeArchive(root: string, file: string, kind: Archiv
   }
 }
 
-export async function extractTree(file: string, root: string): Promise<void> {
+/**
+ * Unpacks `file` into `root`, less `omit` (`./`-relative paths, each with everything below it;
+ * matched literally, from the start of the entry's name).
+ */
+export async function extractTree(file: string, root: string, omit: readonly string[] = []): Promise<void> {
   const decompress = file.endsWith('.zst') ? ['--use-compress-program=zstd -d -q'] : [];
-  await run('tar', ['-C', root, ...TAR_TREE_OPTIONS, '--same-permissions', '--same-owner', ...decompress, '-xf', file], { step: 'phase cache: restore' });
+  // the names on stdin, one a line: tar 1.34 reads only the first name of a --null exclude list
+  const exclusions = omit.length > 0 ? ['--anchored', '--no-wildcards', '--exclude-from=-'] : [];
+  await run('tar', ['-C', root, ...TAR_TREE_OPTIONS, '--same-permissions', '--same-owner', ...exclusions, ...decompress, '-xf', file], {
+    step: 'phase cache: restore',
+    ...(omit.length > 0 ? { input: `${omit.join('\n')}\n` } : {}),
+  });
+}
+
+/** tar's exclude file holds one name a line and drops a name's trailing blanks: such names are unpacked. */
+const listable = (path: string) => !path.includes('\n') && !/\s$/.test(path);
+
+/**
+ * What of `layer` the `later` layers delete: not written at all, so that a tree is never bigger
+ * than its end state on the way (an image sized for the finished tree has no room for the apt
+ * lists a pre-install.d layer brings and a post-install.d one deletes). Entries with other names
+ * (and the directories holding them) are kept: another name may be stored as a link to them.
+ */
+function deletedLater(layer: TreeLayer, later: readonly TreeLayer[]): string[] {
+  const linked = layer.linked;
+  if (!linked) return [];
+  const holdsLinked = (path: string) => linked.some((l) => l === path || l.startsWith(`${path}/`));
+  const omit = new Set<string>();
+  for (const l of later) for (const path of l.deletions) if (listable(path) && !holdsLinked(path)) omit.add(path);
+  return [...omit];
 }
 
 /**
- * Removes `path` (`./`-relative) below `root`. Its parent must resolve inside `root`: the paths come
- * from a walk that never follows links, so a parent that is a link now means the tree is not the one
- * the layer was made on.
+ * Removes `path` (`./`-relative) below `realRoot` (a real path). Its parent must resolve inside the
+ * root: the paths come from a walk that never follows links, so a parent that is a link now means the
+ * tree is not the one the layer was made on.
  */
-async function deleteInTree(root: string, path: string): Promise<void> {
-  const abs = join(root, path);
+async function deleteInTree(realRoot: string, path: string): Promise<void> {
+  const abs = join(realRoot, path);
   const parent = await realpath(dirname(abs)).catch(() => undefined);
-  const realRoot = await realpath(root);
   if (parent === undefined) return;
   const rel = relative(realRoot, parent);
   if (rel.startsWith('..') || rel.startsWith('/')) throw new Error(`layer deletion ${path} leads out of the tree`);
-  await rm(join(parent, abs.slice(dirname(abs).length + 1)), { recursive: true, force: true });
+  await rm(join(parent, basename(abs)), { recursive: true, force: true });
 }
 
 /** Rebuilds a tree in `root` from its layers, oldest first. */
 export async function applyLayers(layers: readonly TreeLayer[], root: string): Promise<void> {
-  for (const layer of layers) {
-    for (const path of layer.deletions) await deleteInTree(root, path);
-    await extractTree(layer.archive, root);
+  const realRoot = await realpath(root);
+  for (const [i, layer] of layers.entries()) {
+    for (const path of layer.deletions) await deleteInTree(realRoot, path);
+    await extractTree(layer.archive, root, deletedLater(layer, layers.slice(i + 1)));
   }
 }

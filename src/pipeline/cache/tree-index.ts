@@ -1,7 +1,7 @@
 /**
  * What changed in a root tree between two moments: a walk records every entry's inode, type,
  * owner, mode, size, link count and change times (never following a link), and two walks compare to the
- * entries a checkpoint layer must hold and the ones it must delete (checkpoint-layer.ts).
+ * entries a checkpoint layer must hold and the ones it must delete (checkpoints.ts).
  *
  * The change time moves with every write, chmod, chown, xattr or link-count change, and a file
  * replaced by rename gets a new inode; so an entry whose stamp is the same is the same entry.
@@ -17,12 +17,18 @@ export interface TreeChange {
   changed: string[];
   /** Entries gone, or replaced by one of another type (outermost only: a deleted directory's entries are not listed). */
   deleted: string[];
+  /** The changed entries that have more than one name (hard links): tar may store another name as a link to them. */
+  linked: string[];
 }
 
 /** find's view of an entry: inode, type, mode, owner, size, links, mtime, ctime (ns precision). */
 const FIND_FORMAT = '%P\\0%i:%y:%m:%U:%G:%s:%n:%T@:%C@\\0';
 
 const typeOf = (stamp: string) => stamp.split(':')[1];
+const hasOtherNames = (stamp: string) => {
+  const fields = stamp.split(':');
+  return fields[1] !== 'd' && Number(fields[6]) > 1;
+};
 
 /**
  * Walks `root` with one `find` (a C walk: a Node one took seconds on a busy host) and stamps every
@@ -54,14 +60,16 @@ export function diffTrees(before: TreeIndex, now: TreeIndex): TreeChange {
     touchedDirs.add(parent);
   }
   const changed = new Set<string>();
+  const linked: string[] = [];
   for (const [path, stamp] of now) {
     if (before.get(path) === stamp) continue;
     changed.add(path);
+    if (hasOtherNames(stamp)) linked.push(path);
     if (path !== '.') touchedDirs.add(parentOf(path));
   }
   // a directory gets its own times back only when it is in the layer (tar sets them after its entries)
   for (const dir of touchedDirs) if (now.has(dir)) changed.add(dir);
   // parents first: a path sorts before every path below it
   const order = [...now.keys()].sort();
-  return { changed: order.filter((p) => changed.has(p)), deleted: deleted.sort() };
+  return { changed: order.filter((p) => changed.has(p)), deleted: deleted.sort(), linked: linked.sort() };
 }

@@ -163,6 +163,39 @@ describe.skipIf(skip)('per-phase checkpoints', () => {
     expect(member(join(out, 'damaged.tar'), './etc/steps-post-install')).toBe('post-install v4\n');
   });
 
+  it('a snapshot whose layers hold more than the image has room for, deleted by a later step, goes into the image', () => {
+    // extra-data.d (on the host) writes 150 MiB that post-install.d deletes: the finished tree fits
+    // the 100 MB image, the extra-data.d layer alone does not; a second build unpacks the layers
+    // straight into the image
+    const bulky = join(elements, 'bulky');
+    mkdirSync(join(bulky, 'extra-data.d'), { recursive: true });
+    mkdirSync(join(bulky, 'post-install.d'), { recursive: true });
+    writeFileSync(join(bulky, 'element-deps'), 'fake-os\n');
+    writeFileSync(join(bulky, 'README.md'), '# bulky\n\nTest element of the checkpoints test.\n');
+    writeFileSync(join(bulky, 'extra-data.d', '50-bulk'), script('mkdir -p "$TMP_MOUNT_PATH/var/scratch"\nhead -c 150M /dev/urandom > "$TMP_MOUNT_PATH/var/scratch/bulk"'));
+    writeFileSync(join(bulky, 'post-install.d', '50-tidy'), script('rm -r /var/scratch'));
+    for (const f of ['extra-data.d/50-bulk', 'post-install.d/50-tidy']) chmodSync(join(bulky, f), 0o755);
+    // without SOURCE_DATE_EPOCH: a reproducible build assembles the image from the tree instead
+    const bulkyBuild = (name: string): Run => {
+      const r = spawnSync(process.execPath, [CLI, '-v', '-n', 'fake-os', 'bulky', '-t', 'tar', ...SMALL_IMAGE, '-o', join(out, name)], {
+        cwd: REPO_ROOT,
+        env: offlineBuildEnv({ tmp, cache, elements }),
+        encoding: 'utf8',
+        maxBuffer: 64 * 1024 * 1024,
+        timeout: 300_000,
+      });
+      return { status: r.status ?? -1, log: `${r.stdout}${r.stderr}` };
+    };
+    const first = bulkyBuild('bulky-first');
+    expect(first.status, first.log).toBe(0);
+    const again = bulkyBuild('bulky-again');
+    expect(again.status, again.log).toBe(0);
+    expect(again.log).toContain('restore snapshot (image)');
+    const names = (tar: string) => members(tar).sort();
+    expect(names(join(out, 'bulky-again.tar')).filter((m) => m.startsWith('./var/scratch'))).toEqual([]);
+    expect(names(join(out, 'bulky-again.tar'))).toEqual(names(join(out, 'bulky-first.tar')));
+  });
+
   it('--resume with --no-cache is refused before anything is made (exit 2)', () => {
     const r = build('refused', ['--resume', '--no-cache']);
     expect(r.status).toBe(2);

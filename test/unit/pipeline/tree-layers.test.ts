@@ -53,19 +53,41 @@ describe('tree walks and layers', () => {
     linkSync(join(tree, 'etc', 'same'), join(tree, 'etc', 'same-link'));
     const change = diffTrees(before, await indexTree(tree));
     expect(change.changed).toEqual(expect.arrayContaining(['./etc/same', './etc/same-link']));
+    expect(change.linked).toEqual(['./etc/same', './etc/same-link']);
+  });
+
+  it('a name a later layer deletes is not unpacked, unless another name of the layer may link to it', async () => {
+    linkSync(join(tree, 'etc', 'same'), join(tree, 'etc', 'same-link'));
+    const index = await indexTree(tree);
+    await createTreeArchive(tree, join(dir, 'l0.tar'), 'none');
+    const first: TreeLayer = { archive: join(dir, 'l0.tar'), deletions: [], linked: diffTrees(new Map(), index).linked };
+    rmSync(join(tree, 'var', 'lib', 'gone'), { recursive: true });
+    rmSync(join(tree, 'etc', 'same'));
+    const diff = diffTrees(index, await indexTree(tree));
+    expect(diff.deleted).toEqual(['./etc/same', './var/lib/gone']);
+    // the tree between the two: a middle layer whose archive is missing stops the rebuild there
+    const middle: TreeLayer = { archive: join(dir, 'missing.tar'), deletions: [], linked: [] };
+    const last: TreeLayer = { archive: join(dir, 'l1.tar'), deletions: diff.deleted, linked: diff.linked };
+    const copy = join(dir, 'copy');
+    mkdirSync(copy);
+    await expect(applyLayers([first, middle, last], copy)).rejects.toThrow(/tar/);
+    expect(spawnSync('test', ['-e', join(copy, 'var', 'lib', 'gone')]).status).toBe(1);
+    expect(readFileSync(join(copy, 'etc', 'same'), 'utf8')).toBe('unchanged\n');
+    expect(readFileSync(join(copy, 'etc', 'same-link'), 'utf8')).toBe('unchanged\n');
+    expect(readFileSync(join(copy, 'etc', 'hostname'), 'utf8')).toBe('one\n');
   });
 
   it('a tree rebuilt from a whole layer and two change layers equals the tree', async () => {
     const layers: TreeLayer[] = [];
     let index = await indexTree(tree);
     await createTreeArchive(tree, join(dir, 'l0.tar'), 'none');
-    layers.push({ archive: join(dir, 'l0.tar'), deletions: [] });
+    layers.push({ archive: join(dir, 'l0.tar'), deletions: [], linked: diffTrees(new Map(), index).linked });
     const step = async (name: string, change: () => void) => {
       change();
       const now = await indexTree(tree);
       const diff = diffTrees(index, now);
       await createTreeArchive(tree, join(dir, name), 'none', diff.changed);
-      layers.push({ archive: join(dir, name), deletions: diff.deleted });
+      layers.push({ archive: join(dir, name), deletions: diff.deleted, linked: diff.linked });
       index = now;
     };
     await step('l1.tar', () => {
