@@ -58,15 +58,17 @@ describe('the terminal screen of a build', () => {
   });
 
   it('sends everything to the log file, without \\r', async () => {
-    const { mkdtempSync, readFileSync } = await import('node:fs');
+    const { mkdtempSync, readFileSync, rmSync } = await import('node:fs');
     const { join } = await import('node:path');
     const { tmpdir } = await import('node:os');
-    const file = join(mkdtempSync(join(tmpdir(), 'tsdib-log-')), 'build.log');
+    const dir = mkdtempSync(join(tmpdir(), 'tsdib-log-'));
+    const file = join(dir, 'build.log');
     const l = await freshLog({ quiet: true });
     l.configureLog({ logfile: file });
     await sampleBuild(l);
     l.log.detail('(Reading database ... 5%\r(Reading database ... 100 files installed.)');
     const text = readFileSync(file, 'utf8');
+    rmSync(dir, { recursive: true, force: true });
     expect(text).toContain('debian/install.d/10-apt: Unpacking less (590-2) ...');
     expect(text).toContain('$ chroot /mnt apt-get install less');
     expect(text).toMatch(/\] \(Reading database \.\.\. 100 files installed\.\)\n/);
