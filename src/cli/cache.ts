@@ -49,14 +49,17 @@ export function cacheCommand(cli: Argv): Argv {
             .option('all', { type: 'boolean', default: false, describe: 'remove everything: phase snapshots, base tarballs, kept apt packages' })
             .option('keep', { type: 'string', describe: 'keep this many phase snapshots per element set (default 3)' })
             .option('max-age', { type: 'string', describe: 'remove phase snapshots unused for DAYS days and base tarballs older than DAYS' })
+            .option('max-size', { type: 'string', describe: 'then remove the least recently used phase snapshots and checkpoints until the phase cache holds at most GIB GiB' })
             .option('dry-run', { type: 'boolean', default: false, describe: 'only print what would be removed' }),
         async (argv) => {
           const keep = count(argv.keep, '--keep', { integer: true });
           const maxAgeDays = count(argv['max-age'], '--max-age', { integer: false });
+          const maxGiB = count(argv['max-size'], '--max-size', { integer: false });
           const { imageCacheDir } = await import('../pipeline/cache/cache-store.js');
           const { pruneCache } = await import('../pipeline/cache/cache-prune.js');
           const cache = imageCacheDir(argv['image-cache'], process.env);
-          const removed = await pruneCache(cache, { all: argv.all, keep: keep ?? (maxAgeDays === undefined ? 3 : undefined), maxAgeDays, dryRun: argv['dry-run'] });
+          const ruleGiven = maxAgeDays !== undefined || maxGiB !== undefined;
+          const removed = await pruneCache(cache, { all: argv.all, keep: keep ?? (ruleGiven ? undefined : 3), maxAgeDays, maxGiB, dryRun: argv['dry-run'] });
           const verb = argv['dry-run'] ? 'would remove' : 'removed';
           for (const r of removed) process.stdout.write(`${verb}  ${mib(r.bytes).padStart(9)}  ${r.path}  (${r.why})\n`);
           const total = removed.reduce((a, r) => a + r.bytes, 0);

@@ -27,6 +27,8 @@ const ENVIRONMENT: ReadonlyArray<readonly [string, string]> = [
   ['DIB_IMAGE_CACHE', 'where base trees, apt archives and phase-cache snapshots are kept (default ~/.cache/tsdib)'],
   ['DIB_BLOCK_DEVICE_CONFIG', 'the block-device configuration (YAML or JSON), as --block-device-config'],
   ['TSDIB_PHASE_CACHE', '0 turns the phase cache off (--no-cache turns every cache off)'],
+  ['TSDIB_PHASE_CACHE_KEEP', 'phase snapshots kept per element set (default 3)'],
+  ['TSDIB_PHASE_CACHE_MAX_GIB', 'size budget of the phase cache: after a build saves its snapshot, the least recently used snapshots and checkpoints go until the rest fits'],
   ['SOURCE_DATE_EPOCH', 'time stamps of outputs and of the manifest'],
 ];
 

@@ -15,7 +15,7 @@ import { planOutputs } from '../output/output-plan.js';
 import { seedEnvProblem } from '../reproducible/seed.js';
 import type { BuildInput } from './context.js';
 import { checkDestinations } from './destination-steps.js';
-import { NUMBER_RULES, numberProblem, type NumberSetting } from './number-rules.js';
+import { CACHE_NUMBER_RULES, NUMBER_RULES, numberProblem, type NumberSetting } from './number-rules.js';
 import { outputRequest } from './output-steps.js';
 
 /** DIB_* variables the build reads as numbers, when their flag is not given (the flag's limits apply). */
@@ -27,13 +27,19 @@ const NUMERIC_ENV: Record<string, { flag: NumberSetting }> = {
   MAX_ONLINE_RESIZE: { flag: 'maxOnlineResize' },
 };
 
-/** Every numeric variable that is set and not overridden by its flag; one error per bad one. */
+/** Every numeric variable that is set and not overridden by its flag (and the phase cache's); one error per bad one. */
 export function checkNumericEnvironment(ctx: Pick<BuildInput, 'opts' | 'hostEnv'>, bad: BadInputs = new BadInputs()): void {
   for (const [name, { flag }] of Object.entries(NUMERIC_ENV)) {
     const value = ctx.hostEnv[name];
     if (value === undefined || value === '' || ctx.opts[flag] !== undefined) continue;
     const problem = numberProblem(value, NUMBER_RULES[flag]);
     if (problem) bad.add(envInvalid({ variable: name, value, problem, hint: `unset ${name} or give a number` }));
+  }
+  for (const [name, rule] of Object.entries(CACHE_NUMBER_RULES)) {
+    const value = ctx.hostEnv[name];
+    if (value === undefined || value === '') continue;
+    const problem = numberProblem(value, rule);
+    if (problem) bad.add(envInvalid({ variable: name, value, problem, hint: `unset ${name} or give a number (docs/caching.md)` }));
   }
   // hooks test it with [ "$DIB_DEBUG_TRACE" -gt 0 ]: anything but a number fails every hook
   const trace = ctx.hostEnv['DIB_DEBUG_TRACE'];

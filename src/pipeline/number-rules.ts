@@ -25,6 +25,12 @@ export const NUMBER_RULES = {
 
 export type NumberSetting = keyof typeof NUMBER_RULES;
 
+/** tsdib's own numeric variables, which have no flag. */
+export const CACHE_NUMBER_RULES = {
+  TSDIB_PHASE_CACHE_KEEP: { integer: true, min: 0, minExclusive: true, max: 1000, why: 'a thousand snapshots of one element set', unit: 'snapshots per element set' },
+  TSDIB_PHASE_CACHE_MAX_GIB: { min: 0, minExclusive: true, max: 1024 * 1024, why: '1 PiB', unit: 'GiB, e.g. 20' },
+} as const satisfies Record<string, NumberRule>;
+
 /** What is wrong with `value` under `rule` ("expected a whole number >= 0 (GB)", "too large; …"), or undefined. */
 export function numberProblem(value: string, rule: NumberRule): string | undefined {
   const n = Number(value);

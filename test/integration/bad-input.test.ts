@@ -168,6 +168,8 @@ const CASES: BadInput[] = [
   },
   { what: 'a data source in the wrong case (cloud-init)', elements: ['fake-os', 'cloud-init'], env: () => ({ DIB_CLOUD_INIT_DATASOURCES: 'configdrive' }), code: 'ENV_INVALID', names: () => 'did you mean "ConfigDrive"' },
   { what: '--resume with TSDIB_PHASE_CACHE=0', args: (d) => ['--resume', '-t', 'tar', '-o', join(d.out, 'img')], env: () => ({ TSDIB_PHASE_CACHE: '0' }), code: 'ENV_INVALID', names: () => 'TSDIB_PHASE_CACHE=0: --resume needs the phase cache' },
+  { what: 'a TSDIB_PHASE_CACHE_KEEP of 0', env: () => ({ TSDIB_PHASE_CACHE_KEEP: '0' }), code: 'ENV_INVALID', names: () => 'TSDIB_PHASE_CACHE_KEEP=0: expected a whole number > 0' },
+  { what: 'a TSDIB_PHASE_CACHE_MAX_GIB with a unit', env: () => ({ TSDIB_PHASE_CACHE_MAX_GIB: '20G' }), code: 'ENV_INVALID', names: () => 'TSDIB_PHASE_CACHE_MAX_GIB=20G: expected a number > 0 (GiB' },
   { what: 'a TSDIB_SEED with a slash', env: () => ({ TSDIB_SEED: 'a/b' }), code: 'ENV_INVALID', names: () => 'TSDIB_SEED=a/b: ' },
   { what: 'a non-numeric SOURCE_DATE_EPOCH', env: () => ({ SOURCE_DATE_EPOCH: 'yesterday' }), code: 'ENV_INVALID', names: () => 'yesterday' },
   { what: 'an ACI_MANIFEST that is not JSON', files: { 'manifest.json': '{ acKind: oops\n' }, args: (d) => ['-t', 'aci', '-o', join(d.out, 'img')], env: (d) => ({ ACI_MANIFEST: join(d.root, 'manifest.json') }), code: 'ENV_INVALID', names: (d) => join(d.root, 'manifest.json') },

@@ -31,7 +31,7 @@ import { isRootlessBuild } from '../../host/userns/rootless-build.js';
 import { mountsUnder } from '../../host/mount.js';
 import { log } from '../../log.js';
 import { cacheKey, cacheKeyInputs, describeKeyDifferences, type CacheKeyInputs } from './cache-key.js';
-import { pruneGroup } from './cache-prune.js';
+import { pruneGroup, pruneToBudget } from './cache-prune.js';
 import { BASE_INPUTS_FILE, declaredBaseInputs, staleBaseReasons } from './base-inputs.js';
 import { listEntries, phaseCacheDir, readEntry, removeEntry, touchEntry, writeManifest, type PhaseCacheEntry, type PhaseCacheManifest } from './cache-store.js';
 import { decideCheckpoint, describeCheckpointDecision, pruneCheckpoints, startCheckpointRun } from './checkpoints.js';
@@ -256,13 +256,23 @@ function layeredOn(run: CheckpointRun | undefined): (CheckpointRun & { index: No
   return run as CheckpointRun & { index: NonNullable<CheckpointRun['index']> };
 }
 
-/** Keeps the newest TSDIB_PHASE_CACHE_KEEP snapshots of the build's element set, and the checkpoints still needed. */
+/**
+ * Keeps the newest TSDIB_PHASE_CACHE_KEEP snapshots of the build's element set and the checkpoints
+ * still needed; then, with TSDIB_PHASE_CACHE_MAX_GIB, the least recently used of any element set go
+ * until the phase cache fits (never this build's snapshot nor what it is made of). Both variables
+ * were checked before the build began (check-inputs.ts).
+ */
 async function prunePhaseCache(build: HookedBuild, state: PhaseCacheState): Promise<void> {
-  const wanted = Number(build.hostEnv['TSDIB_PHASE_CACHE_KEEP'] ?? 3);
-  const keep = Number.isInteger(wanted) && wanted >= 1 ? wanted : 3;
+  const keep = Number(build.hostEnv['TSDIB_PHASE_CACHE_KEEP'] || 3);
   const removed = await pruneGroup(state.dir, state.group, keep);
   if (removed.length > 0) log.info(`phase cache: removed ${removed.length} older entr${removed.length === 1 ? 'y' : 'ies'} of ${state.label}`);
   const referenced = new Set((await listEntries(state.dir)).flatMap((e) => e.manifest.layers ?? []));
   const dropped = await pruneCheckpoints(state.dir, state.group, keep, referenced);
   if (dropped.length > 0) log.info(`checkpoints: removed ${dropped.length} no longer needed`);
+  const budget = build.hostEnv['TSDIB_PHASE_CACHE_MAX_GIB'];
+  if (!budget) return;
+  const own = await readEntry(state.dir, state.key);
+  const over = await pruneToBudget(state.dir, Number(budget), new Set([state.key, ...(own?.manifest.layers ?? [])]));
+  const freed = [...over.entries, ...over.checkpoints].reduce((a, x) => a + x.manifest.archiveBytes, 0);
+  if (freed > 0) log.info(`phase cache: over TSDIB_PHASE_CACHE_MAX_GIB=${budget}: removed ${over.entries.length} snapshot(s) and ${over.checkpoints.length} checkpoint(s), least recently used first (${(freed / 1024 ** 2).toFixed(0)} MiB)`);
 }

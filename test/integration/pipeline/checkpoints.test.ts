@@ -194,6 +194,27 @@ describe.skipIf(skip)('per-phase checkpoints', () => {
     const names = (tar: string) => members(tar).sort();
     expect(names(join(out, 'bulky-again.tar')).filter((m) => m.startsWith('./var/scratch'))).toEqual([]);
     expect(names(join(out, 'bulky-again.tar'))).toEqual(names(join(out, 'bulky-first.tar')));
+
+    // over TSDIB_PHASE_CACHE_MAX_GIB (100 KiB here): after saving its snapshot, the build removes
+    // every other snapshot and checkpoint, least recently used first, and keeps its own chain
+    writeFileSync(join(bulky, 'post-install.d', '50-tidy'), script('rm -r /var/scratch\necho tidied > /etc/bulky'));
+    const phaseDir = join(cache, 'phase-cache');
+    const before = readdirSync(phaseDir).filter((n) => n.endsWith('.json')).length;
+    expect(before).toBeGreaterThan(1);
+    const budget = spawnSync(process.execPath, [CLI, '-v', '-n', 'fake-os', 'bulky', '-t', 'tar', ...SMALL_IMAGE, '-o', join(out, 'bulky-budget')], {
+      cwd: REPO_ROOT,
+      env: offlineBuildEnv({ tmp, cache, elements }, { TSDIB_PHASE_CACHE_MAX_GIB: String(100 / 1024 ** 2) }),
+      encoding: 'utf8',
+      timeout: 300_000,
+    });
+    expect(budget.status, `${budget.stdout}${budget.stderr}`).toBe(0);
+    expect(budget.stdout + budget.stderr).toMatch(/over TSDIB_PHASE_CACHE_MAX_GIB=.*: removed \d+ snapshot\(s\) and \d+ checkpoint\(s\)/);
+    const snapshots = readdirSync(phaseDir).filter((n) => n.endsWith('.json'));
+    expect(snapshots).toHaveLength(1);
+    const kept = JSON.parse(readFileSync(join(phaseDir, snapshots[0]!), 'utf8')) as { label: string; layers: string[] };
+    expect(kept.label).toContain('bulky');
+    const checkpointManifests = readdirSync(join(phaseDir, 'checkpoints')).filter((n) => n.endsWith('.json')).map((n) => n.replace(/\.json$/, ''));
+    expect(checkpointManifests.sort()).toEqual([...kept.layers].sort());
   });
 
   it('--resume with --no-cache is refused before anything is made (exit 2)', () => {

@@ -64,6 +64,20 @@ describe('phase cache pruning', () => {
     expect(await readdir(join(cache, 'apt-archives'))).toEqual([]);
   });
 
+  it('--max-size removes the least recently used entries of any element set until the rest fits (--dry-run first)', async () => {
+    await entry('aa01', 'g1', 3);
+    await entry('aa02', 'g1', 1);
+    await entry('bb01', 'g2', 2);
+    // three 7-byte archives; a budget of 14 bytes, in GiB
+    const budget = { all: false, keep: undefined, maxAgeDays: undefined, maxGiB: 14 / 1024 ** 3 };
+    const dry = await pruneCache(cache, { ...budget, dryRun: true });
+    expect(dry.map((r) => r.why)).toEqual([expect.stringMatching(/^g1: least recently used beyond /)]);
+    expect(await listEntries(dir)).toHaveLength(3);
+    const removed = await pruneCache(cache, budget);
+    expect(removed.map((r) => r.path.slice(dir.length + 1))).toEqual(['aa01.tar.zst']);
+    expect((await listEntries(dir)).map((e) => e.manifest.key)).toEqual(['aa02', 'bb01']);
+  });
+
   it('removes half-written entries of builds that are gone', async () => {
     await writeFile(join(dir, 'cc01.tar.zst.partial.999999999'), 'x');
     await writeFile(join(dir, 'cc02.tar.zst'), 'no manifest');
