@@ -15,7 +15,7 @@
 // the base-tree tarballs with their key files (the hook checks them) and apt's .deb files (apt
 // checks each against the signed index).
 import { type ChildProcess, execFileSync } from 'node:child_process';
-import { chownSync, cpSync, existsSync, mkdirSync, readdirSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { chownSync, cpSync, existsSync, mkdirSync, readdirSync, readFileSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { gptBootLayout } from '../fixtures/block-device/layouts.mjs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -138,11 +138,12 @@ describe.skipIf(skip)('rootless: a new ordinary user builds `tsdib debian vm -t 
   describe.each(CASES)('tsdib … -t qcow2, $title', ({ name, elements, config, env, firmware: firmwares, skip: skipCase }) => {
     let image: string;
     let build: UserBuild;
+    let args: string[];
 
     beforeAll(async () => {
       image = join(out, `${name}.qcow2`);
       if (skipCase) return;
-      const args = [...elements, '-t', 'qcow2', '-o', join(out, name)];
+      args = [...elements, '-t', 'qcow2', '-o', join(out, name)];
       if (config) {
         const file = join(user!.home, `${name}.yaml`);
         writeFileSync(file, config);
@@ -171,6 +172,15 @@ describe.skipIf(skip)('rootless: a new ordinary user builds `tsdib debian vm -t 
       expect(hostSaw(build.samples, [scratch, user!.home])).toEqual({ loops: [], mounts: [] });
       expect(existsSync(scratch)).toBe(false);
       expect(processesOf(user!.uid)).toEqual([]);
+    });
+
+    it.skipIf(skipCase)('`tsdib plan --json`, as the user, shows the keys the build used: its plan key and its snapshot, to be reused', async () => {
+      expect(build.status).toBe(0);
+      const manifest = JSON.parse(readFileSync(join(out, `${name}.manifest.json`), 'utf8')) as { planKey: string; phaseCache: { key: string } };
+      const r = runAsUser(user!, process.execPath, [join(clone, 'dist/cli/main.js'), 'plan', '--json', ...args], { cwd: clone, env: { DIB_IMAGE_CACHE: ROOTLESS_CACHE, ...env } });
+      expect(r.status, r.stderr).toBe(0);
+      const plan = JSON.parse(r.stdout) as { planKey: string; phaseCache: { status: string; key: string } };
+      expect({ planKey: plan.planKey, key: plan.phaseCache.key, status: plan.phaseCache.status }).toEqual({ planKey: manifest.planKey, key: manifest.phaseCache.key, status: 'reuse' });
     });
 
     // the user boots it too: `tsdib boot` needs no root (qemu on an overlay in TMPDIR; `tsdib test` would need fusermount3)

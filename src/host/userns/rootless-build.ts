@@ -37,6 +37,22 @@ export function needsUserNamespace(uid: number | undefined = process.getuid?.(),
 }
 
 /**
+ * Whether a build started here, with this uid and environment, builds rootless: it is the inner build,
+ * or it will go through a user namespace. `tsdib plan` asks this to show the keys the build will use.
+ */
+export function buildsRootless(uid: number | undefined = process.getuid?.(), env: Readonly<Record<string, string | undefined>> = process.env): boolean {
+  return isRootlessBuild(env) || needsUserNamespace(uid, env);
+}
+
+/**
+ * The options the build runs with: inside the namespace there is no loop device to be had, so the
+ * disk is always assembled offline. The plan key (plan-key.ts) is computed from these.
+ */
+export function asBuiltOptions<T extends { offlineAssembly: boolean }>(opts: T, uid: number | undefined = process.getuid?.(), env: Readonly<Record<string, string | undefined>> = process.env): T {
+  return buildsRootless(uid, env) ? { ...opts, offlineAssembly: true } : opts;
+}
+
+/**
  * Whether a namespace with a subordinate range can be made: a single-id namespace is not enough
  * for a Debian tree (dpkg and apt chown files to _apt, messagebus, …).
  */

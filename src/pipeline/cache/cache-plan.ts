@@ -12,6 +12,7 @@ import { staleBaseReasons } from './base-inputs.js';
 import { decideCheckpoint, stepRuns } from './checkpoints.js';
 import { TREE_STEPS, type TreeStep } from './checkpoint-key.js';
 import { plannedHookEnvironment } from '../planned-hook-environment.js';
+import { buildsRootless } from '../../host/userns/rootless-build.js';
 
 export interface PhaseCachePlan {
   dir: string;
@@ -32,7 +33,7 @@ export async function planPhaseCache(opts: BuildOptions, plan: Plan, hostEnv: Re
   const off = phaseCacheDisabled(opts, hostEnv);
   if (off) return { dir, status: 'off', reasons: [off] };
   const env = plannedHookEnvironment(opts, plan, hostEnv, imageCache);
-  const inputs = await cacheKeyInputs({ elements: plan.elements, env, packages: opts.packages, skipBase: opts.skipBase, clearEnv: opts.clearEnv });
+  const inputs = await cacheKeyInputs({ elements: plan.elements, env, packages: opts.packages, skipBase: opts.skipBase, clearEnv: opts.clearEnv, rootless: buildsRootless(process.getuid?.(), hostEnv) });
   const key = cacheKey(inputs);
   const d = await decide(dir, key, inputs, cacheGroup(opts).group);
   if (d.entry) return { dir, status: 'reuse', key, reasons: [`entry ${key} matches (made ${d.entry.manifest.created})`] };

@@ -46,6 +46,23 @@ describe('tsdib plan', () => {
     ]);
   });
 
+  it('--json as a rootless build shows its keys: its own tree, assembled offline', () => {
+    const keys = (args: string[], extra: Record<string, string> = {}) => {
+      const r = runCli(['plan', '--json', '-a', 'amd64', '-t', 'raw', ...args, 'tsdib-test-tool'], { env: { ...env, ...extra } });
+      expect(r.status, r.stderr).toBe(0);
+      const plan = JSON.parse(r.stdout) as { planKey: string; phaseCache: { key?: string } };
+      return { planKey: plan.planKey, tree: plan.phaseCache.key };
+    };
+    const root = keys([]);
+    const rootless = keys([], { TSDIB_ROOTLESS_BUILD: '1' });
+    expect(root.tree).toMatch(/^[0-9a-f]{32}$/);
+    expect(rootless.tree).toMatch(/^[0-9a-f]{32}$/);
+    expect(rootless.tree).not.toBe(root.tree);
+    // the build inside the namespace always assembles offline, and its plan key says so
+    expect(rootless.planKey).toBe(keys(['--offline-assembly']).planKey);
+    expect(rootless.planKey).not.toBe(root.planKey);
+  });
+
   it('prints readable sections without --json', () => {
     const r = runCli(['plan', '-n', '-a', 'amd64', 'tsdib-test-tool'], { env });
     expect(r.status).toBe(0);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { isTsdibError, type TsdibError } from '../../../../src/errors.js';
-import { checkRootlessReadiness, isRootlessBuild, needsUserNamespace } from '../../../../src/host/userns/rootless-build.js';
+import { asBuiltOptions, buildsRootless, checkRootlessReadiness, isRootlessBuild, needsUserNamespace } from '../../../../src/host/userns/rootless-build.js';
 import type { RootlessReadiness } from '../../../../src/host/userns/rootless-readiness.js';
 
 const range = { start: 100000, count: 65536 };
@@ -33,6 +33,22 @@ describe('needsUserNamespace', () => {
     expect(isRootlessBuild({ TSDIB_ROOTLESS_BUILD: '1' })).toBe(true);
     expect(isRootlessBuild({})).toBe(false);
     expect(isRootlessBuild({ TSDIB_ROOTLESS_BUILD: 'yes' })).toBe(false);
+  });
+});
+
+describe('buildsRootless and asBuiltOptions (what `tsdib plan` shows)', () => {
+  it.each([
+    [0, {}, false],
+    [1000, {}, true],
+    [0, { TSDIB_ROOTLESS_BUILD: '1' }, true],
+    [1000, { TSDIB_ROOTLESS_BUILD: '1' }, true],
+  ])('uid %s with %j: %s, and offline assembly exactly then', (uid, env, expected) => {
+    expect(buildsRootless(uid, env)).toBe(expected);
+    expect(asBuiltOptions({ offlineAssembly: false, types: ['qcow2'] }, uid, env)).toEqual({ offlineAssembly: expected, types: ['qcow2'] });
+  });
+
+  it('keeps an offline assembly asked for by a root build', () => {
+    expect(asBuiltOptions({ offlineAssembly: true }, 0, {})).toEqual({ offlineAssembly: true });
   });
 });
 
