@@ -1,5 +1,5 @@
 import type { Argv } from 'yargs';
-import { flagInvalid } from '../errors.js';
+import { BadInputs, flagInvalid } from '../errors.js';
 
 function count(v: unknown, flag: string, rule: { integer: boolean }): number | undefined {
   if (v === undefined) return undefined;
@@ -52,9 +52,14 @@ export function cacheCommand(cli: Argv): Argv {
             .option('max-size', { type: 'string', describe: 'then remove the least recently used phase snapshots and checkpoints until the phase cache holds at most GIB GiB' })
             .option('dry-run', { type: 'boolean', default: false, describe: 'only print what would be removed' }),
         async (argv) => {
-          const keep = count(argv.keep, '--keep', { integer: true });
-          const maxAgeDays = count(argv['max-age'], '--max-age', { integer: false });
-          const maxGiB = count(argv['max-size'], '--max-size', { integer: false });
+          const bad = new BadInputs();
+          const keep = bad.sync(() => count(argv.keep, '--keep', { integer: true }));
+          const maxAgeDays = bad.sync(() => count(argv['max-age'], '--max-age', { integer: false }));
+          const maxGiB = bad.sync(() => count(argv['max-size'], '--max-size', { integer: false }));
+          // --all removes everything: a rule of what to keep beside it would be silently ignored
+          const rules = (['keep', 'max-age', 'max-size'] as const).filter((r) => argv[r] !== undefined);
+          if (argv.all && rules.length > 0) bad.add(flagInvalid({ flag: '--all', problem: `cannot be used with ${rules.map((r) => `--${r}`).join(', ')}: --all removes everything`, hint: 'drop --all to keep what the rules keep' }));
+          bad.throwIfAny();
           const { imageCacheDir } = await import('../pipeline/cache/cache-store.js');
           const { pruneCache } = await import('../pipeline/cache/cache-prune.js');
           const cache = imageCacheDir(argv['image-cache'], process.env);

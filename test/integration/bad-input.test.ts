@@ -432,6 +432,8 @@ const WIDER: WiderCase[] = [
   { what: 'accepted: a SOURCE_DATE_EPOCH beyond 2^63', env: () => ({ SOURCE_DATE_EPOCH: '99999999999999999999' }), names: () => ['SOURCE_DATE_EPOCH=99999999999999999999', 'after the year 9999'] },
   { what: 'accepted: --ramdisk-element ../../etc', args: build('--ramdisk-element', '../../etc'), names: () => ['--ramdisk-element ../../etc: ', 'path separator'] },
   { what: 'accepted: doctor -t bogus', args: () => ['doctor', '-t', 'bogus'], names: () => ['-t bogus: unknown output type'] },
+  { what: 'accepted: cache prune --max-size 20G, each bad flag said', args: () => ['cache', 'prune', '--max-size', '20G', '--keep', 'two'], names: () => ['--max-size 20G: expected a number >= 0', '--keep two: expected a whole number >= 0'] },
+  { what: 'accepted: cache prune --all with --keep (--all ignored it and removed everything)', args: () => ['cache', 'prune', '--all', '--keep', '3'], names: () => ['--all: cannot be used with --keep'] },
   // unclear
   { what: 'unclear: FS_TYPE=ntfs names FS_TYPE, not the built-in config', env: () => ({ FS_TYPE: 'ntfs', DIB_BLOCK_DEVICE_CONFIG: undefined }), names: () => ['FS_TYPE=ntfs: ', 'must be one of'] },
   { what: 'unclear: worker --lock-seconds abc is named as typed (was NaN), before Redis is asked', args: () => ['worker', '--redis', 'redis://127.0.0.1:9', '--lock-seconds', 'abc'], names: () => ['--lock-seconds abc: ', 'expected a number >= 2 (seconds)'] },
@@ -478,7 +480,7 @@ describe.skipIf(skip)('the wider corpus: each class of issue 15 is refused befor
     for (const [name, files] of Object.entries(c.elementFiles ?? {})) writeElement(join(dirs.elements, name), files);
     c.setup?.(dirs);
     if (c.asNobody) for (const d of [root, dirs.tmp, dirs.out, dirs.elements]) chmodSync(d, 0o777);
-    const args = c.args && ['element', 'doctor', 'worker'].includes(c.args(dirs)[0] ?? '') ? c.args(dirs) : ['-n', ...(c.elements ?? ['fake-os']), ...(c.args ? c.args(dirs) : build()(dirs))];
+    const args = c.args && ['element', 'doctor', 'worker', 'cache'].includes(c.args(dirs)[0] ?? '') ? c.args(dirs) : ['-n', ...(c.elements ?? ['fake-os']), ...(c.args ? c.args(dirs) : build()(dirs))];
     const env = offlineBuildEnv(
       { ...dirs, elements: `${FIXTURE_ELEMENTS}:${dirs.elements}` },
       { DIB_BLOCK_DEVICE_CONFIG: PLAIN_EXT4, DIB_MIN_TMPFS: undefined, SOURCE_DATE_EPOCH: undefined, HOME: root, ...(c.env ? c.env(dirs) : {}) },
