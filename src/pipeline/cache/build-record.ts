@@ -1,12 +1,13 @@
 /**
- * The record of an unfinished build, for `--resume`: `phase-cache/builds/<group>.json` says which
- * build of an element set ran last (its pid and workspace), the step it had reached, and how it
- * ended (failed, interrupted, or — when its pid is gone and the record still says running —
- * killed). A build that succeeds removes it. The checkpoints and the snapshot are what a resumed
- * build reuses; the record is what lets it say what it resumes, and release what a killed build
- * left in its workspace first.
+ * The records of unfinished builds, for `--resume`: `phase-cache/builds/<group>.<pid>.json`, one per
+ * build of an element set, says which build it was (its pid and workspace), the step it had reached,
+ * and how it ended (failed, interrupted, or — when its pid is gone and the record still says
+ * running — killed). A build that succeeds removes its own record; one per build, so a build of the
+ * same elements running beside it never hides or removes it. `--resume` takes the ended records of
+ * its element set over: it says which build it resumes, releases what killed ones left in their
+ * workspaces, and removes them. The checkpoints and the snapshot are what a resumed build reuses.
  */
-import { mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { cleanupWorkspace } from '../../host/cleanup-workspace.js';
 import { processAlive } from '../../host/processes.js';
@@ -33,7 +34,7 @@ export class BuildRecord {
   private writing: Promise<void> = Promise.resolve();
 
   constructor(phaseDir: string, data: Omit<BuildRecordData, 'pid' | 'started' | 'status'>) {
-    this.path = recordPath(phaseDir, data.group);
+    this.path = join(phaseDir, BUILD_RECORDS_DIR, `${data.group}.${process.pid}.json`);
     this.data = { ...data, pid: process.pid, started: new Date().toISOString(), status: 'running' };
   }
 
@@ -73,16 +74,22 @@ export class BuildRecord {
   }
 }
 
-function recordPath(phaseDir: string, group: string): string {
-  return join(phaseDir, BUILD_RECORDS_DIR, `${group}.json`);
-}
-
-export async function readBuildRecord(phaseDir: string, group: string): Promise<BuildRecordData | undefined> {
-  try {
-    return JSON.parse(await readFile(recordPath(phaseDir, group), 'utf8')) as BuildRecordData;
-  } catch {
-    return undefined;
+/** The group's records (with the file each is in), oldest start first; a record that cannot be read is skipped. */
+export async function readBuildRecords(phaseDir: string, group: string): Promise<Array<BuildRecordData & { path: string }>> {
+  const dir = join(phaseDir, BUILD_RECORDS_DIR);
+  // <group>.json: the one shared record of builds before per-build records
+  const ours = new RegExp(`^${group}(\\.\\d+)?\\.json$`);
+  const names = (await readdir(dir).catch(() => [] as string[])).filter((n) => ours.test(n));
+  const records: Array<BuildRecordData & { path: string }> = [];
+  for (const name of names) {
+    const path = join(dir, name);
+    try {
+      records.push({ ...(JSON.parse(await readFile(path, 'utf8')) as BuildRecordData), path });
+    } catch {
+      // removed meanwhile, or being replaced: not a build to resume
+    }
   }
+  return records.sort((a, b) => a.started.localeCompare(b.started));
 }
 
 /** How the recorded build ended, in words; `killed` when it says running and its process is gone. */
@@ -93,24 +100,30 @@ function endOf(r: BuildRecordData): string {
 }
 
 /**
- * `--resume`: says which build is resumed and releases what a killed one left behind (its
- * workspace's mounts, loop devices and files). A build of the same elements still running is
- * reported and left alone.
+ * `--resume`: says which build is resumed (the latest ended one of the element set), releases what
+ * killed ones left behind (their workspaces' mounts, loop devices and files), and removes their
+ * records. A build of the same elements still running is reported and left alone.
  */
 export async function prepareResume(phaseDir: string, group: string, label: string): Promise<void> {
-  const r = await readBuildRecord(phaseDir, group);
-  if (!r) {
-    log.warn(`--resume: no unfinished build of ${label} is recorded; building, with whatever checkpoints match`);
+  const others = (await readBuildRecords(phaseDir, group)).filter((r) => r.pid !== process.pid);
+  const running = others.filter((r) => r.status === 'running' && processAlive(r.pid));
+  for (const r of running) log.warn(`--resume: a build of ${label} is still running (pid ${r.pid}, started ${r.started}); building beside it`);
+  const ended = others.filter((r) => !running.includes(r));
+  const latest = ended.at(-1);
+  if (!latest) {
+    if (running.length === 0) log.warn(`--resume: no unfinished build of ${label} is recorded; building, with whatever checkpoints match`);
     return;
   }
-  if (r.status === 'running' && r.pid !== process.pid && processAlive(r.pid)) {
-    log.warn(`--resume: a build of ${label} is still running (pid ${r.pid}, started ${r.started}); building beside it`);
-    return;
-  }
-  log.info(`--resume: the build of ${label} started ${r.started} ${endOf(r)}`);
-  if (r.status === 'running' && (await stat(r.workspace).catch(() => undefined))) {
-    const report = await cleanupWorkspace(r.workspace, { force: false });
-    for (const what of report.released) log.info(`--resume: released ${what} (left by the killed build)`);
-    for (const f of report.failed) log.warn(`--resume: could not release ${f.what}: ${f.message}`);
+  const earlier = ended.length > 1 ? ` (and ${ended.length - 1} earlier unfinished build(s))` : '';
+  log.info(`--resume: the build of ${label} started ${latest.started} ${endOf(latest)}${earlier}`);
+  for (const r of ended) {
+    if (r.status === 'running' && (await stat(r.workspace).catch(() => undefined))) {
+      const report = await cleanupWorkspace(r.workspace, { force: false });
+      for (const what of report.released) log.info(`--resume: released ${what} (left by the killed build)`);
+      for (const f of report.failed) log.warn(`--resume: could not release ${f.what}: ${f.message}`);
+      // its record stays while something of it is still held: the next --resume tries again
+      if (report.failed.length > 0) continue;
+    }
+    await rm(r.path, { force: true });
   }
 }

@@ -59,9 +59,32 @@ describe.skipIf(skip)('per-phase checkpoints', () => {
     cpSync(join(FIXTURE_ELEMENTS, 'fake-os'), join(elements, 'fake-os'), { recursive: true });
   });
 
+  /** Starts a build that pauses in post-root.d, SIGKILLs it there; returns the workspace it left behind (a tmpfs with the chroot's mounts). */
+  const killInPostRoot = async (name: string): Promise<string> => {
+    const before = new Set(readdirSync(tmp));
+    writeFileSync(pauseFlag, '');
+    const child = spawn(process.execPath, [CLI, ...BUILD, '-o', join(out, name)], { cwd: REPO_ROOT, env: env(), stdio: 'ignore' });
+    const deadline = Date.now() + 240_000;
+    while (!existsSync(pausedPid) && Date.now() < deadline && child.exitCode === null) await new Promise((r) => setTimeout(r, 250));
+    expect(existsSync(pausedPid), 'the build reached post-root.d').toBe(true);
+    child.kill('SIGKILL');
+    await new Promise((r) => child.once('exit', r));
+    spawnSync('kill', ['-9', readFileSync(pausedPid, 'utf8').trim()]);
+    rmSync(pausedPid);
+    rmSync(pauseFlag);
+    const left = readdirSync(tmp).filter((n) => n.startsWith('tsdib_build.') && !before.has(n));
+    expect(left.length).toBe(1);
+    return left[0]!;
+  };
+
   afterAll(() => {
     if (existsSync(pausedPid)) spawnSync('kill', ['-9', readFileSync(pausedPid, 'utf8').trim()]);
-    if (base) rmSync(base, { recursive: true, force: true });
+    if (!base) return;
+    // a killed build whose resume failed leaves a workspace with /dev, /proc and /sys bound in: released
+    // first (tsdib cleanup), never removed through
+    for (const ws of existsSync(tmp) ? readdirSync(tmp).filter((n) => n.startsWith('tsdib_build.')) : []) spawnSync(process.execPath, [CLI, 'cleanup', join(tmp, ws)], { cwd: REPO_ROOT, env: env(), stdio: 'ignore' });
+    if (mountsBelow(base).length > 0) throw new Error(`mounts left below ${base}; not removed:\n${mountsBelow(base).join('\n')}`);
+    rmSync(base, { recursive: true, force: true });
   });
 
   it('a first build saves a checkpoint after each step that runs hooks', () => {
@@ -124,19 +147,7 @@ describe.skipIf(skip)('per-phase checkpoints', () => {
 
   it('a build SIGKILLed in post-root.d resumes from the post-install.d checkpoint and releases what the killed one left', async () => {
     edit('install.d/50-install', script('echo "install v3" > /etc/steps-install\necho doomed > /etc/steps-doomed\necho "steps: install.d ran"'));
-    writeFileSync(pauseFlag, '');
-    const child = spawn(process.execPath, [CLI, ...BUILD, '-o', join(out, 'killed')], { cwd: REPO_ROOT, env: env(), stdio: 'ignore' });
-    const deadline = Date.now() + 240_000;
-    while (!existsSync(pausedPid) && Date.now() < deadline && child.exitCode === null) await new Promise((r) => setTimeout(r, 250));
-    expect(existsSync(pausedPid), 'the build reached post-root.d').toBe(true);
-    child.kill('SIGKILL');
-    await new Promise((r) => child.once('exit', r));
-    spawnSync('kill', ['-9', readFileSync(pausedPid, 'utf8').trim()]);
-    rmSync(pausedPid);
-    rmSync(pauseFlag);
-    // the killed build left its workspace (a tmpfs with the chroot's mounts) behind
-    const left = readdirSync(tmp).filter((n) => n.startsWith('tsdib_build.'));
-    expect(left.length).toBe(1);
+    const left = await killInPostRoot('killed');
     const r = build('killed', ['--resume']);
     expect(r.status, r.log).toBe(0);
     expect(r.log).toMatch(/--resume: the build of .* was killed at post-root\.d/);
@@ -146,8 +157,23 @@ describe.skipIf(skip)('per-phase checkpoints', () => {
     expect(r.log).not.toContain('steps: post-install.d ran');
     expect(r.log).toContain('steps: post-root.d ran');
     expect(member(join(out, 'killed.tar'), './etc/steps-install')).toBe('install v3\n');
-    expect(existsSync(join(tmp, left[0]!))).toBe(false);
+    expect(existsSync(join(tmp, left))).toBe(false);
     expect(mountsBelow(base)).toEqual([]);
+  });
+
+  it('a build of the same elements that succeeds in between neither hides nor removes the killed build\'s record', async () => {
+    edit('install.d/50-install', script('echo "install v5" > /etc/steps-install\necho doomed > /etc/steps-doomed\necho "steps: install.d ran"'));
+    const left = await killInPostRoot('killed-again');
+    const between = build('between');
+    expect(between.status, between.log).toBe(0);
+    const r = build('killed-again', ['--resume']);
+    expect(r.status, r.log).toBe(0);
+    expect(r.log).toMatch(/--resume: the build of .* was killed at post-root\.d/);
+    expect(r.log).toMatch(/--resume: released /);
+    expect(existsSync(join(tmp, left))).toBe(false);
+    expect(mountsBelow(base)).toEqual([]);
+    // the resumed build took the killed one's record over; its own went when it succeeded
+    expect(readdirSync(join(cache, 'phase-cache', 'builds'))).toEqual([]);
   });
 
   it('a damaged checkpoint is removed and the tree built instead', () => {
