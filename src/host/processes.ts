@@ -2,6 +2,7 @@
  * Processes whose root directory or working directory is inside a path (a chroot left running by a
  * hook, a daemon started despite policy-rc.d). They must die before the tree can be unmounted.
  */
+import { readFileSync } from 'node:fs';
 import { readdir, readlink } from 'node:fs/promises';
 import { log } from '../log.js';
 
@@ -13,6 +14,26 @@ export function processAlive(pid: number): boolean {
   } catch (e) {
     return (e as NodeJS.ErrnoException).code === 'EPERM';
   }
+}
+
+/**
+ * When the process started (clock ticks after boot: /proc/PID/stat field 22), or undefined when there
+ * is no such process. With the pid it names one process: a pid can be reused, its start time not.
+ */
+export function processStartTime(pid: number): string | undefined {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // the command name (field 2) is in parentheses and may hold spaces or parentheses itself
+    return stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19];
+  } catch {
+    return undefined;
+  }
+}
+
+/** Whether the process that had this pid and start time still runs (no start time known: any process with the pid). */
+export function sameProcessAlive(pid: number, startTime: string | undefined): boolean {
+  if (!processAlive(pid)) return false;
+  return startTime === undefined || processStartTime(pid) === startTime;
 }
 
 function isInside(path: string, root: string): boolean {

@@ -1,5 +1,5 @@
 /**
- * The records of unfinished builds, for `--resume`: `phase-cache/builds/<group>.<pid>.json`, one per
+ * The records of unfinished builds, for `--resume`: `phase-cache/builds/<group>.<pid>-<random>.json`, one per
  * build of an element set, says which build it was (its pid and workspace), the step it had reached,
  * and how it ended (failed, interrupted, or — when its pid is gone and the record still says
  * running — killed). A build that succeeds removes its own record; one per build, so a build of the
@@ -8,9 +8,10 @@
  * workspaces, and removes them. The checkpoints and the snapshot are what a resumed build reuses.
  */
 import { mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { cleanupWorkspace } from '../../host/cleanup-workspace.js';
-import { processAlive } from '../../host/processes.js';
+import { processStartTime, sameProcessAlive } from '../../host/processes.js';
 import { log } from '../../log.js';
 import { BUILD_RECORDS_DIR } from './cache-store.js';
 
@@ -18,6 +19,8 @@ export interface BuildRecordData {
   group: string;
   label: string;
   pid: number;
+  /** The process's start time (processes.ts): with the pid it tells the build from a later process given the same pid. */
+  pidStart?: string;
   workspace: string;
   started: string;
   status: 'running' | 'failed' | 'interrupted';
@@ -34,8 +37,10 @@ export class BuildRecord {
   private writing: Promise<void> = Promise.resolve();
 
   constructor(phaseDir: string, data: Omit<BuildRecordData, 'pid' | 'started' | 'status'>) {
-    this.path = join(phaseDir, BUILD_RECORDS_DIR, `${data.group}.${process.pid}.json`);
-    this.data = { ...data, pid: process.pid, started: new Date().toISOString(), status: 'running' };
+    // the pid alone is not unique: a new container starts its pids low again
+    this.path = join(phaseDir, BUILD_RECORDS_DIR, `${data.group}.${process.pid}-${randomBytes(4).toString('hex')}.json`);
+    const pidStart = processStartTime(process.pid);
+    this.data = { ...data, pid: process.pid, ...(pidStart ? { pidStart } : {}), started: new Date().toISOString(), status: 'running' };
   }
 
   /** Writes the record as it is now (serialised; a failure to write is only logged: it must not fail the build). */
@@ -78,7 +83,7 @@ export class BuildRecord {
 export async function readBuildRecords(phaseDir: string, group: string): Promise<Array<BuildRecordData & { path: string }>> {
   const dir = join(phaseDir, BUILD_RECORDS_DIR);
   // <group>.json: the one shared record of builds before per-build records
-  const ours = new RegExp(`^${group}(\\.\\d+)?\\.json$`);
+  const ours = new RegExp(`^${group}(\\.\\d+(-[0-9a-f]+)?)?\\.json$`);
   const names = (await readdir(dir).catch(() => [] as string[])).filter((n) => ours.test(n));
   const records: Array<BuildRecordData & { path: string }> = [];
   for (const name of names) {
@@ -105,8 +110,9 @@ function endOf(r: BuildRecordData): string {
  * records. A build of the same elements still running is reported and left alone.
  */
 export async function prepareResume(phaseDir: string, group: string, label: string): Promise<void> {
-  const others = (await readBuildRecords(phaseDir, group)).filter((r) => r.pid !== process.pid);
-  const running = others.filter((r) => r.status === 'running' && processAlive(r.pid));
+  // read before this build's own record is written: every record is another build's, even one with our pid
+  const others = await readBuildRecords(phaseDir, group);
+  const running = others.filter((r) => r.status === 'running' && sameProcessAlive(r.pid, r.pidStart));
   for (const r of running) log.warn(`--resume: a build of ${label} is still running (pid ${r.pid}, started ${r.started}); building beside it`);
   const ended = others.filter((r) => !running.includes(r));
   const latest = ended.at(-1);
